@@ -1,0 +1,401 @@
+"""Read a TOML scenario and its CSV files into validated models.
+
+This is the only module that reads input files. Every problem becomes an
+``InputError`` naming the file and row and column (or the TOML key).
+Rows are numbered as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tomllib
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from coverage.errors import InputError
+from coverage.models import (
+    Agent,
+    AvailabilityWindow,
+    Forecast,
+    ForecastRow,
+    Rules,
+    Scenario,
+    SolverSettings,
+    Staffing,
+)
+from coverage.timegrid import Week, iso_utc
+
+DEFAULT_SCENARIO = "global-24x7"
+RULE_COLUMNS = ("weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end")
+TOP_LEVEL_KEYS = {
+    "name", "week_start", "timezone", "interval_minutes",
+    "team", "forecast", "staffing", "rules", "solver",
+}  # fmt: skip
+M = TypeVar("M", bound=BaseModel)
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when short."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith(os.pardir + os.sep + os.pardir) else str(path)
+
+
+def bundled_scenarios_dir() -> Path:
+    """Where the sample scenarios live: inside the installed wheel, or the source tree."""
+    packaged = Path(__file__).parent / "_bundled" / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def resolve_scenario(argument: str | None) -> Path:
+    """A scenario path from the command line: a file, or the name of a bundled scenario."""
+    if argument is None:
+        return bundled_scenarios_dir() / f"{DEFAULT_SCENARIO}.toml"
+    path = Path(argument)
+    if path.exists() or path.suffix == ".toml":
+        return path
+    bundled = bundled_scenarios_dir() / f"{argument}.toml"
+    return bundled if bundled.exists() else path
+
+
+def _problem(error: ValidationError) -> tuple[str, str]:
+    """The first validation error as (location, message)."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    value = first.get("input")
+    if first["type"] != "value_error" and isinstance(value, str | int | float):
+        message = f"{message}, got {value!r}"
+    return location, message
+
+
+def _build(model: type[M], data: dict[str, Any], where: Callable[[str], str]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        location, message = _problem(error)
+        raise InputError(where(location), message) from None
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+
+class CsvFile:
+    """A CSV input with its display name, for errors that point at a row and column."""
+
+    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+        self.path = path
+        self.name = display(path)
+        self.required = required
+        self.optional = optional
+
+    def at(self, row: int, column: str = "") -> str:
+        return f"{self.name} row {row}" + (f", column {column}" if column else "")
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, {column: stripped value}) for each non-blank row."""
+        if not self.path.is_file():
+            raise InputError(self.name, "file not found")
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                self.name, f"is not UTF-8 text (byte {error.start}); save it as UTF-8 CSV"
+            ) from None
+        lines = text.splitlines()
+        if not any(line.strip() for line in lines):
+            raise InputError(self.name, "is empty; expected a header row")
+        reader = csv.reader(lines)
+        header: list[str] = []
+        while not any(h.strip() for h in header):  # skip blank lines above the header
+            header = next(reader)
+        header = [h.strip().lower() for h in header]
+        header_row = reader.line_num
+        if len(header) == 1 and ";" in header[0]:
+            raise InputError(self.at(header_row), "columns are separated by ';'; use commas")
+        for column in header:
+            if not column:
+                raise InputError(self.at(header_row), "has an empty column name")
+            if header.count(column) > 1:
+                raise InputError(self.at(header_row, column), "appears twice in the header")
+        for column in self.required:
+            if column not in header:
+                raise InputError(self.at(header_row), f"missing column {column!r}")
+        known = set(self.required) | set(self.optional)
+        for column in header:
+            if column not in known:
+                raise InputError(
+                    self.at(header_row, column),
+                    f"unknown column; expected {', '.join(sorted(known))}",
+                )
+        for values in reader:
+            row = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise InputError(
+                    self.at(row), f"has {len(values)} fields but the header has {len(header)}"
+                )
+            yield row, {h: v.strip() for h, v in zip(header, values, strict=True)}
+
+
+def _date(value: str, where: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(where, f"expected a date like 2026-03-23, got {value!r}") from None
+
+
+# --- agents, availability, time off ------------------------------------------------
+
+
+def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
+    """Agents with the team's rules, overridden per agent by non-empty rule columns."""
+    file = CsvFile(path, ("id", "name", "timezone"), RULE_COLUMNS)
+    agents: list[Agent] = []
+    rows_by_id: dict[str, int] = {}
+    for row, values in file.rows():
+        if not values["id"]:
+            raise InputError(file.at(row, "id"), "is empty")
+        if values["id"] in rows_by_id:
+            raise InputError(
+                file.at(row, "id"),
+                f"duplicate agent id {values['id']!r} (first on row {rows_by_id[values['id']]})",
+            )
+        rows_by_id[values["id"]] = row
+        overrides = {c: values[c] for c in RULE_COLUMNS if values.get(c)}
+        agent_rules = _build(Rules, {**rules, **overrides}, lambda loc, r=row: file.at(r, loc))
+        agents.append(
+            _build(
+                Agent,
+                {
+                    "id": values["id"],
+                    "name": values["name"] or values["id"],
+                    "timezone": values["timezone"],
+                    "rules": agent_rules,
+                    "source": file.at(row),
+                },
+                lambda loc, r=row: file.at(r, loc),
+            )
+        )
+    if not agents:
+        raise InputError(file.name, "has no agents")
+    return agents
+
+
+def _agent_id(file: CsvFile, row: int, value: str, known: dict[str, Agent]) -> str:
+    if value not in known:
+        raise InputError(file.at(row, "agent_id"), f"unknown agent id {value!r}")
+    return value
+
+
+def read_availability(path: Path, agents: dict[str, Agent]) -> dict[str, list[AvailabilityWindow]]:
+    file = CsvFile(path, ("agent_id", "day", "start", "end"))
+    windows: dict[str, list[AvailabilityWindow]] = {}
+    for row, values in file.rows():
+        agent_id = _agent_id(file, row, values["agent_id"], agents)
+        window = _build(
+            AvailabilityWindow,
+            {k: values[k] for k in ("day", "start", "end")},
+            lambda loc, r=row: file.at(r, loc),
+        )
+        windows.setdefault(agent_id, []).append(window)
+    return windows
+
+
+def read_time_off(path: Path, agents: dict[str, Agent]) -> dict[str, set[date]]:
+    """Days off per agent: ``agent_id,date`` or ``agent_id,start_date,end_date`` rows."""
+    file = CsvFile(path, ("agent_id",), ("date", "start_date", "end_date"))
+    days: dict[str, set[date]] = {}
+    for row, values in file.rows():
+        agent_id = _agent_id(file, row, values["agent_id"], agents)
+        if values.get("date"):
+            first = last = _date(values["date"], file.at(row, "date"))
+        elif values.get("start_date"):
+            first = _date(values["start_date"], file.at(row, "start_date"))
+            last_text = values.get("end_date") or values["start_date"]
+            last = _date(last_text, file.at(row, "end_date"))
+            if last < first:
+                raise InputError(file.at(row, "end_date"), f"{last} is before start_date {first}")
+        else:
+            raise InputError(file.at(row), "needs a date (or start_date and end_date)")
+        day = first
+        while day <= last:
+            days.setdefault(agent_id, set()).add(day)
+            day += timedelta(days=1)
+    return days
+
+
+# --- forecast ------------------------------------------------------------------------
+
+
+def read_forecast(path: Path, week: Week) -> Forecast:
+    """A forecast on a regular time step that covers the whole week."""
+    file = CsvFile(path, ("start",), ("contacts", "aht_seconds", "required"))
+    rows: list[ForecastRow] = []
+    kind: str | None = None
+    step: timedelta | None = None
+    previous_row = 0
+    for row, values in file.rows():
+        if kind is None:
+            has_contacts, has_required = "contacts" in values, "required" in values
+            if has_contacts == has_required:
+                raise InputError(file.at(1), "needs exactly one of the columns contacts, required")
+            kind = "contacts" if has_contacts else "required"
+        try:
+            start = datetime.fromisoformat(values["start"])
+        except ValueError:
+            raise InputError(
+                file.at(row, "start"),
+                f"expected an ISO 8601 time like 2026-03-23T00:00:00Z, got {values['start']!r}",
+            ) from None
+        data: dict[str, Any] = {"start": start}
+        for column in ("contacts", "aht_seconds", "required"):
+            if values.get(column):
+                data[column] = values[column]
+            elif column == kind:
+                raise InputError(file.at(row, column), "is empty")
+        forecast_row = _build(ForecastRow, data, lambda loc, r=row: file.at(r, loc))
+        if rows:
+            gap = forecast_row.start - rows[-1].start
+            if gap <= timedelta(0):
+                raise InputError(
+                    file.at(row, "start"),
+                    f"{values['start']} is not after row {previous_row}; rows must be in time order",
+                )
+            if step is None:
+                step = gap
+            elif gap != step:
+                raise InputError(
+                    file.at(row, "start"),
+                    f"{values['start']} leaves a gap after row {previous_row} "
+                    f"(rows are {int(step.total_seconds() // 60)} minutes apart)",
+                )
+        rows.append(forecast_row)
+        previous_row = row
+    if len(rows) < 2 or step is None or kind is None:
+        raise InputError(file.name, "needs at least two rows to tell the time step")
+    if step.total_seconds() % 60:
+        raise InputError(file.name, "time step between rows must be whole minutes")
+    if rows[0].start > week.start_utc or rows[-1].start + step < week.end_utc:
+        raise InputError(
+            file.name,
+            f"covers {iso_utc(rows[0].start)} to {iso_utc(rows[-1].start + step)} but the week "
+            f"runs {iso_utc(week.start_utc)} to {iso_utc(week.end_utc)}",
+        )
+    return Forecast(kind=kind, step_minutes=int(step.total_seconds() // 60), rows=tuple(rows))  # type: ignore[arg-type]
+
+
+# --- scenario ------------------------------------------------------------------------
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise InputError(f"{where} key {key}", "must be a table like [" + key + "]")
+    return value
+
+
+def _file_key(table: dict[str, Any], key: str, base: Path, where: str, required: bool) -> Path | None:
+    """The file a scenario key points at; ``where`` is e.g. ``scenario.toml key team.agents``."""
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise InputError(where, "is missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(where, "must be a file path")
+    return (base / value).resolve()
+
+
+def _known_keys(table: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+    for key in table:
+        if key not in known:
+            raise InputError(f"{where}.{key}", f"unknown key; expected {', '.join(known)}")
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read a scenario file and everything it points at; paths are relative to it."""
+    where = display(path)
+    if not path.is_file():
+        raise InputError(where, "scenario file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(where, f"invalid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise InputError(where, "is not UTF-8 text") from None
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise InputError(f"{where} key {key}", "unknown key")
+    base = path.parent
+
+    def key_at(loc: str, prefix: str = "") -> str:
+        name = f"{prefix}{loc}".rstrip(".")
+        return f"{where} key {name}" if name else where
+
+    team = _table(data, "team", where)
+    forecast_table = _table(data, "forecast", where)
+    _known_keys(team, ("agents", "availability", "time_off"), f"{where} key team")
+    _known_keys(forecast_table, ("file",), f"{where} key forecast")
+    rules_table = _table(data, "rules", where)
+    staffing = _build(Staffing, _table(data, "staffing", where), lambda loc: key_at(loc, "staffing."))
+    solver = _build(SolverSettings, _table(data, "solver", where), lambda loc: key_at(loc, "solver."))
+    rules = _build(Rules, rules_table, lambda loc: key_at(loc, "rules."))
+    header = {k: data[k] for k in ("name", "week_start", "timezone", "interval_minutes") if k in data}
+    if "name" not in header:
+        header["name"] = path.stem
+    for key in ("team", "forecast"):
+        if key not in data:
+            raise InputError(f"{where} key {key}", f"is missing; add a [{key}] table")
+    # Validate the header keys first: the forecast check needs the week.
+    head = _build(
+        Scenario,
+        {**header, "agents": (), "forecast": Forecast(kind="required", step_minutes=60, rows=())},
+        lambda loc: key_at(loc),
+    )
+    header["week_start"] = head.week_start
+    week = Week.starting(head.week_start, head.timezone, head.interval_minutes)
+
+    agents_path = _file_key(team, "agents", base, f"{where} key team.agents", True)
+    assert agents_path is not None
+    agents = read_agents(agents_path, rules_table)
+    by_id = {agent.id: agent for agent in agents}
+    availability_path = _file_key(team, "availability", base, f"{where} key team.availability", False)
+    windows = read_availability(availability_path, by_id) if availability_path else {}
+    time_off_path = _file_key(team, "time_off", base, f"{where} key team.time_off", False)
+    days_off = read_time_off(time_off_path, by_id) if time_off_path else {}
+    forecast_path = _file_key(forecast_table, "file", base, f"{where} key forecast.file", True)
+    assert forecast_path is not None
+    forecast = read_forecast(forecast_path, week)
+
+    agents = [
+        agent.model_copy(
+            update={
+                "availability": tuple(windows.get(agent.id, ())),
+                "time_off": frozenset(days_off.get(agent.id, ())),
+            }
+        )
+        for agent in agents
+    ]
+    return _build(
+        Scenario,
+        {
+            **header,
+            "agents": tuple(agents),
+            "forecast": forecast,
+            "staffing": staffing,
+            "rules": rules,
+            "solver": solver,
+        },
+        lambda loc: key_at(loc),
+    )

@@ -1,0 +1,323 @@
+"""Plain, validated, immutable domain models: rules, agents, forecast, scenario.
+
+Nothing here reads files or knows about the solver. Times of day are stored
+as minutes after local midnight (``"07:30"`` -> 450; ``"24:00"`` -> 1440).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEK_MINUTES = 7 * 24 * 60
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_WEEKDAY_NAMES = {
+    **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
+    **{
+        n: i
+        for i, n in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+
+
+def parse_clock(value: Any) -> Any:
+    """``"HH:MM"`` (00:00 to 24:00) to minutes after midnight; ints pass through."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected a time like 07:30, got {value!r}")
+    if isinstance(value, int):
+        return value
+    match = _CLOCK.match(value)
+    if not match:
+        raise ValueError(f"expected a time like 07:30, got {value!r}")
+    hours, minutes = int(match[1]), int(match[2])
+    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(f"{value!r} is not a time of day (00:00 to 24:00)")
+    return hours * 60 + minutes
+
+
+def format_clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_weekday(value: Any) -> Any:
+    """``Mon``/``monday``/``MON`` (or 0..6) to 0..6."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[value.strip().lower()]
+    raise ValueError(f"expected a day Mon..Sun, got {value!r}")
+
+
+def check_zone(name: str) -> str:
+    """An IANA zone name that zoneinfo knows (never a fixed offset like ``+02:00``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Dublin)") from None
+    return name
+
+
+def parse_hours_list(value: Any) -> Any:
+    """``8``, ``"8"``, ``"6;8"``, ``"6 8"`` or ``[6, 8]`` to a list of hours."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[;| ]+", value.strip()) if p]
+        if not parts:
+            raise ValueError("expected shift lengths in hours like 8 or 6;8")
+        try:
+            return [float(p) for p in parts]
+        except ValueError:
+            raise ValueError(f"expected shift lengths in hours like 8 or 6;8, got {value!r}") from None
+    return value
+
+
+ClockMinutes = Annotated[int, BeforeValidator(parse_clock), Field(ge=0, le=24 * 60)]
+Weekday = Annotated[int, BeforeValidator(parse_weekday), Field(ge=0, le=6)]
+ZoneName = Annotated[str, AfterValidator(check_zone)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
+
+
+class Rules(Frozen):
+    """A contract and the labour rules that bound one agent's week."""
+
+    weekly_hours: float = Field(40, gt=0, le=7 * 24)
+    days_per_week: int = Field(5, ge=1, le=7)
+    shift_hours: Annotated[tuple[float, ...], BeforeValidator(parse_hours_list)] = (8.0,)
+    start_step_minutes: Literal[15, 30, 60] = 30
+    earliest_start: ClockMinutes = 7 * 60
+    latest_end: ClockMinutes = 22 * 60
+    min_rest_hours: float = Field(11, ge=0, le=24)
+    max_consecutive_days: int = Field(5, ge=1, le=7)
+
+    @field_validator("shift_hours")
+    @classmethod
+    def _lengths_are_quarter_hours(cls, lengths: tuple[float, ...]) -> tuple[float, ...]:
+        if not lengths:
+            raise ValueError("needs at least one shift length")
+        for hours in lengths:
+            if not 0 < hours <= 24 or not math.isclose(hours * 4, round(hours * 4)):
+                raise ValueError(f"shift length {hours:g} h must be a multiple of 0.25 h, up to 24")
+        return tuple(sorted(set(lengths)))
+
+    @field_validator("weekly_hours")
+    @classmethod
+    def _weekly_whole_minutes(cls, hours: float) -> float:
+        if not math.isclose(hours * 60, round(hours * 60)):
+            raise ValueError(f"{hours:g} hours is not a whole number of minutes")
+        return hours
+
+    @model_validator(mode="after")
+    def _window_fits_a_shift(self) -> Rules:
+        if self.earliest_start >= self.latest_end:
+            raise ValueError(
+                f"earliest_start {format_clock(self.earliest_start)} must be before "
+                f"latest_end {format_clock(self.latest_end)}"
+            )
+        window = self.latest_end - self.earliest_start
+        if min(self.shift_minutes) > window:
+            raise ValueError(
+                f"no shift length in {list(self.shift_hours)} h fits between "
+                f"{format_clock(self.earliest_start)} and {format_clock(self.latest_end)}"
+            )
+        return self
+
+    @property
+    def shift_minutes(self) -> tuple[int, ...]:
+        return tuple(round(h * 60) for h in self.shift_hours)
+
+    @property
+    def weekly_minutes(self) -> int:
+        return round(self.weekly_hours * 60)
+
+    @property
+    def min_rest_minutes(self) -> int:
+        return round(self.min_rest_hours * 60)
+
+
+class AvailabilityWindow(Frozen):
+    """On local weekday ``day`` the agent may work from ``start`` to ``end``."""
+
+    day: Weekday
+    start: ClockMinutes
+    end: ClockMinutes
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> AvailabilityWindow:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {format_clock(self.end)} must be after start {format_clock(self.start)}"
+            )
+        return self
+
+
+class Contract(Frozen):
+    """What one agent must work in the planned week, after time off."""
+
+    minutes: int = Field(ge=0)
+    max_days: int = Field(ge=0, le=7)
+    days_off: int = Field(ge=0, le=7)
+
+
+class Agent(Frozen):
+    """A named agent with a home zone, their rules, availability and time off."""
+
+    id: str = Field(min_length=1)
+    name: str
+    timezone: ZoneName
+    rules: Rules = Rules()
+    availability: tuple[AvailabilityWindow, ...] = ()
+    time_off: frozenset[date] = frozenset()
+    source: str = Field("", description="where the agent was read from, for messages")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def label(self) -> str:
+        return f"{self.source} (agent {self.id!r})" if self.source else f"agent {self.id!r}"
+
+    def work_windows(self, weekday: int) -> list[tuple[int, int]]:
+        """Local windows (minutes of day) in which a shift may lie on that weekday.
+
+        The rules' earliest start and latest end intersected with availability,
+        if the agent has any; overlapping or touching windows are merged.
+        """
+        lo, hi = self.rules.earliest_start, self.rules.latest_end
+        if not self.availability:
+            return [(lo, hi)]
+        spans = sorted(
+            (max(w.start, lo), min(w.end, hi))
+            for w in self.availability
+            if w.day == weekday and min(w.end, hi) > max(w.start, lo)
+        )
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def contract(self, week_dates: tuple[date, ...]) -> Contract:
+        """Weekly minutes and days for this week: each day off takes
+        ``weekly_hours / days_per_week`` hours and one working day away."""
+        rules = self.rules
+        off = sum(1 for d in week_dates if d in self.time_off)
+        per_day = rules.weekly_minutes / rules.days_per_week
+        minutes = max(0, round(rules.weekly_minutes - off * per_day))
+        return Contract(minutes=minutes, max_days=max(0, rules.days_per_week - off), days_off=off)
+
+
+class Staffing(Frozen):
+    """How contacts become required agents (Erlang C), and the floor."""
+
+    aht_seconds: float = Field(300, gt=0, le=86_400)
+    service_level: float = Field(0.8, gt=0, lt=1)
+    answer_seconds: float = Field(60, ge=0)
+    max_occupancy: float = Field(0.85, gt=0, le=1)
+    shrinkage: float = Field(0.3, ge=0, lt=1)
+    min_agents: int = Field(1, ge=0, le=10_000)
+
+
+class ForecastRow(Frozen):
+    """One forecast row: from ``start`` until the next row's start."""
+
+    start: datetime
+    contacts: float | None = Field(None, ge=0, le=1_000_000)
+    aht_seconds: float | None = Field(None, gt=0, le=86_400)
+    required: float | None = Field(None, ge=0, le=100_000)
+
+    @field_validator("start")
+    @classmethod
+    def _has_offset(cls, start: datetime) -> datetime:
+        if start.tzinfo is None or start.utcoffset() is None:
+            raise ValueError(f"{start.isoformat()} has no UTC offset (add Z or +hh:mm)")
+        return start
+
+
+class Forecast(Frozen):
+    """Contacts (with optional handle time) or required agents, per time step."""
+
+    kind: Literal["contacts", "required"]
+    step_minutes: int = Field(gt=0)
+    rows: tuple[ForecastRow, ...]
+
+    @property
+    def step(self) -> timedelta:
+        return timedelta(minutes=self.step_minutes)
+
+
+class SolverSettings(Frozen):
+    time_limit_seconds: float = Field(60, gt=0)
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = Field(0, ge=0)
+
+
+class Scenario(Frozen):
+    """Everything one weekly plan needs, validated and cross-checked."""
+
+    name: str
+    week_start: date
+    timezone: ZoneName = "UTC"
+    interval_minutes: Literal[15, 30, 60] = 60
+    agents: tuple[Agent, ...]
+    forecast: Forecast
+    staffing: Staffing = Staffing()
+    rules: Rules = Rules()
+    solver: SolverSettings = SolverSettings()
+
+    @field_validator("week_start", mode="before")
+    @classmethod
+    def _is_a_date(cls, value: Any) -> Any:
+        if isinstance(value, datetime):
+            raise ValueError(f"expected a date like 2026-03-23, not the date-time {value.isoformat()}")
+        return value
+
+    @field_validator("week_start")
+    @classmethod
+    def _is_monday(cls, day: date) -> date:
+        if day.weekday() != 0:
+            raise ValueError(f"{day.isoformat()} is a {WEEKDAYS[day.weekday()]}, not a Monday")
+        return day
+
+    @model_validator(mode="after")
+    def _unique_agents(self) -> Scenario:
+        seen: set[str] = set()
+        for agent in self.agents:
+            if agent.id in seen:
+                raise ValueError(f"duplicate agent id {agent.id!r}")
+            seen.add(agent.id)
+        return self
+
+    @property
+    def week_dates(self) -> tuple[date, ...]:
+        """The local dates Monday..Sunday on which every agent's shifts are chosen."""
+        return tuple(self.week_start + timedelta(days=i) for i in range(7))
+
+    def agent(self, agent_id: str) -> Agent:
+        for agent in self.agents:
+            if agent.id == agent_id:
+                return agent
+        raise KeyError(agent_id)

@@ -1,0 +1,81 @@
+"""One weekly plan end to end: solve, validate independently, build the report data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from coverage.models import Scenario
+from coverage.outputs import csv_text, json_text
+from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, roster_frame, summary
+from coverage.solver import Problem, Progress, Result, solve
+from coverage.validate import Validation, validate_roster
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved week with its independent validation and report tables."""
+
+    scenario: Scenario
+    result: Result
+    validation: Validation | None
+    roster: pd.DataFrame
+    coverage: pd.DataFrame
+    gaps: pd.DataFrame
+    agent_hours: pd.DataFrame
+    summary: dict[str, Any]
+
+    def files(self) -> dict[str, str]:
+        """File name -> contents; only ``summary.json`` when no roster was found."""
+        if not self.result.found_roster:
+            return {"summary.json": json_text(self.summary)}
+        return {
+            "roster.csv": csv_text(self.roster),
+            "coverage.csv": csv_text(self.coverage),
+            "gaps.csv": csv_text(self.gaps),
+            "summary.json": json_text(self.summary),
+        }
+
+
+def make_plan(
+    scenario: Scenario,
+    *,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Plan:
+    """Solve the week and validate the roster from its rows alone."""
+    problem = Problem.build(scenario)
+    result = solve(
+        scenario,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        on_progress=on_progress,
+        problem=problem,
+    )
+    if not result.found_roster:
+        empty = pd.DataFrame()
+        return Plan(
+            scenario, result, None, empty, empty, empty, empty,
+            summary(scenario, result, None, problem.step_minutes),
+        )  # fmt: skip
+    validation = validate_roster(scenario, result.roster, problem.requirements)
+    gaps = gaps_frame(validation.coverage)
+    hours = agent_hours_frame(scenario, result.roster)
+    data = summary(scenario, result, validation.coverage, problem.step_minutes, hours, gaps)
+    data["violations"] = len(validation.violations)
+    return Plan(
+        scenario=scenario,
+        result=result,
+        validation=validation,
+        roster=roster_frame(scenario, result.roster),
+        coverage=coverage_frame(scenario, validation.coverage),
+        gaps=gaps,
+        agent_hours=hours,
+        summary=data,
+    )

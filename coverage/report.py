@@ -1,0 +1,390 @@
+"""Coverage, gaps and summaries as data frames, dicts and Rich renderables.
+
+Report code never prints and never solves: it takes the scenario, the roster
+and the validator's coverage, and returns things for the CLI to show or write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from rich import box
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario
+from coverage.solver.result import Result
+from coverage.staffing import projected_service_level
+from coverage.timegrid import Shift, iso_local, iso_utc, local_instant
+from coverage.validate import Coverage
+
+ROSTER_COLUMNS = [
+    "agent_id", "agent_name", "timezone", "date",
+    "start_local", "end_local", "start_utc", "end_utc", "hours",
+]  # fmt: skip
+GAP_COLUMNS = [
+    "start_utc", "end_utc", "hours", "min_scheduled",
+    "max_shortfall", "shortfall_agent_hours", "uncovered",
+]  # fmt: skip
+
+
+# --- frames --------------------------------------------------------------------------
+
+
+def roster_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFrame:
+    """One row per shift, with local times in the agent's zone and UTC."""
+    rows = []
+    for shift in roster:
+        agent = scenario.agent(shift.agent_id)
+        zone = agent.zone
+        rows.append(
+            {
+                "agent_id": agent.id,
+                "agent_name": agent.name,
+                "timezone": agent.timezone,
+                "date": shift.local_start(zone).date().isoformat(),
+                "start_local": iso_local(shift.start_utc, zone),
+                "end_local": iso_local(shift.end_utc, zone),
+                "start_utc": iso_utc(shift.start_utc),
+                "end_utc": iso_utc(shift.end_utc),
+                "hours": round(shift.minutes / 60, 4),
+            }
+        )
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)
+
+
+def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
+    """Per reporting interval: required, average scheduled, average shortfall.
+
+    ``scheduled`` averages over the interval's minutes (one agent from 09:30
+    counts 0.5 in the 09:00-10:00 hour), and ``shortfall * hours`` is the
+    interval's shortfall in agent-hours.
+    """
+    week = coverage.week
+    requirements = coverage.requirements
+    scheduled = coverage.per_interval(coverage.on).mean(axis=1)
+    shortfall = coverage.per_interval(coverage.short).mean(axis=1)
+    starts = [week.interval_start(i) for i in range(week.intervals)]
+    step = timedelta(minutes=week.interval_minutes)
+    frame = pd.DataFrame(
+        {
+            "start_utc": [iso_utc(s) for s in starts],
+            "end_utc": [iso_utc(s + step) for s in starts],
+            "required": list(requirements.required),
+            "scheduled": np.round(scheduled, 4),
+            "shortfall": np.round(shortfall, 4),
+        }
+    )
+    if requirements.contacts is not None and requirements.aht_seconds is not None:
+        seconds = week.interval_minutes * 60
+        frame["contacts"] = np.round(requirements.contacts, 3)
+        frame["service_level"] = [
+            round(projected_service_level(n, c, a, seconds, scenario.staffing), 4)
+            for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
+        ]
+    return frame
+
+
+def gaps_frame(coverage: Coverage) -> pd.DataFrame:
+    """One row per contiguous run of intervals in which anyone is missing.
+
+    An interval is in a gap when at some minute fewer agents are on than it
+    requires. A run touching the end of the week continues into its start
+    (the roster repeats), so it is reported once, ending in the next week.
+    """
+    week = coverage.week
+    size = week.interval_minutes
+    short_interval = coverage.per_interval(coverage.short).max(axis=1) > 0
+    n = week.intervals
+    if not short_interval.any():
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    if short_interval.all():
+        runs = [(0, n)]
+    else:
+        first_clear = int(np.argmin(short_interval))
+        runs = []
+        start = None
+        for k in range(first_clear, first_clear + n + 1):
+            short = bool(short_interval[k % n]) and k < first_clear + n
+            if short and start is None:
+                start = k
+            elif not short and start is not None:
+                runs.append((start, k))
+                start = None
+    rows = []
+    for lo, hi in runs:
+        minutes = np.arange(lo * size, hi * size) % WEEK_MINUTES
+        on, short = coverage.on[minutes], coverage.short[minutes]
+        rows.append(
+            {
+                "start_utc": iso_utc(week.interval_start(lo)),
+                "end_utc": iso_utc(week.interval_start(hi)),
+                "hours": (hi - lo) * size / 60,
+                "min_scheduled": int(on.min()),
+                "max_shortfall": int(short.max()),
+                "shortfall_agent_hours": round(float(short.sum()) / 60, 4),
+                "uncovered": bool((on < coverage.min_agents).any()),
+            }
+        )
+    return pd.DataFrame(rows, columns=GAP_COLUMNS).sort_values("start_utc", ignore_index=True)
+
+
+def agent_hours_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFrame:
+    rows = []
+    for agent in scenario.agents:
+        shifts = [s for s in roster if s.agent_id == agent.id]
+        contract = agent.contract(scenario.week_dates)
+        starts = sorted({s.local_start(agent.zone).strftime("%H:%M") for s in shifts})
+        rows.append(
+            {
+                "agent_id": agent.id,
+                "agent_name": agent.name,
+                "timezone": agent.timezone,
+                "contract_hours": contract.minutes / 60,
+                "scheduled_hours": sum(s.minutes for s in shifts) / 60,
+                "days": len(shifts),
+                "start_times": " ".join(starts),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summary(
+    scenario: Scenario,
+    result: Result,
+    coverage: Coverage | None,
+    grid_minutes: int,
+    agent_hours: pd.DataFrame | None = None,
+    gaps: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The plan in numbers, as written to ``summary.json``."""
+    week = coverage.week if coverage else None
+    data: dict[str, Any] = {
+        "scenario": scenario.name,
+        "week_start": scenario.week_start.isoformat(),
+        "timezone": scenario.timezone,
+        "interval_minutes": scenario.interval_minutes,
+        "grid_minutes": grid_minutes,
+        "agents": len(scenario.agents),
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "solve_seconds": round(result.runtime, 3),
+        "objective_terms": result.terms,
+        "objective_weights": result.weights,
+    }
+    if coverage is not None and week is not None:
+        data["week_start_utc"] = iso_utc(week.start_utc)
+        data["week_end_utc"] = iso_utc(week.end_utc)
+        data.update({k: round(v, 4) for k, v in coverage.totals().items()})
+        requirements = coverage.requirements
+        if requirements.contacts is not None and requirements.aht_seconds is not None:
+            seconds = week.interval_minutes * 60
+            scheduled = coverage.per_interval(coverage.on).mean(axis=1)
+            levels = [
+                projected_service_level(n, c, a, seconds, scenario.staffing) * c
+                for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
+            ]
+            total = sum(requirements.contacts)
+            data["contacts"] = round(total, 3)
+            data["service_level"] = round(sum(levels) / total, 4) if total else None
+            data["service_level_target"] = scenario.staffing.service_level
+    if gaps is not None:
+        data["gaps"] = len(gaps)
+    if agent_hours is not None:
+        data["agent_hours"] = agent_hours.to_dict(orient="records")
+    return data
+
+
+# --- Rich renderables -----------------------------------------------------------------
+
+
+def summary_panel(data: dict[str, Any]) -> Panel:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    status = data["status"]
+    colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(status, "red")
+    gap = data.get("gap")
+    proof = "proven optimal" if status == "OPTIMAL" else f"gap to bound {gap:.1%}" if gap is not None else ""
+    grid.add_row("Status", Text(f"{status}  {proof}  ({data['solve_seconds']:.1f} s)", style=colour))
+    grid.add_row("Week", f"{data.get('week_start_utc', data['week_start'])} → {data.get('week_end_utc', '')} "
+                 f"(report zone {data['timezone']}, {data['interval_minutes']}-min intervals)")
+    grid.add_row("Team", f"{data['agents']} agents; coverage exact on a {data['grid_minutes']}-minute UTC grid")
+    if "required_agent_hours" in data:
+        uncovered = data["uncovered_hours"]
+        grid.add_row(
+            "Uncovered",
+            Text(f"{uncovered:g} h with fewer than the minimum on", style="red" if uncovered else "green"),
+        )
+        grid.add_row(
+            "Agent-hours",
+            f"required {data['required_agent_hours']:g} · scheduled {data['scheduled_agent_hours']:g} · "
+            f"short {data['shortfall_agent_hours']:g} · over {data['overstaffed_agent_hours']:g}",
+        )
+        if data.get("service_level") is not None:
+            grid.add_row(
+                "Service level",
+                f"{data['service_level']:.1%} projected (target {data['service_level_target']:.0%})",
+            )
+        grid.add_row("Gaps", f"{data.get('gaps', 0)} runs of intervals short of the requirement")
+    return Panel(grid, title=escape(data["scenario"]), border_style=colour)
+
+
+def _cell_style(scheduled: float, required: float, floor: int, lowest: float) -> str:
+    if lowest < floor:
+        return "bold white on red"
+    if scheduled + 1e-9 < required:
+        return "black on yellow"
+    if scheduled >= required + 2:
+        return "black on cyan"
+    return "black on green"
+
+
+def heatmap(scenario: Scenario, coverage: Coverage) -> Group:
+    """Scheduled (and required) by day x hour in the scenario's zone."""
+    zone = ZoneInfo(scenario.timezone)
+    week = coverage.week
+    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"Agents on / required by hour ({scenario.timezone})")
+    table.add_column("day", style="bold", no_wrap=True)
+    for hour in range(24):
+        table.add_column(f"{hour:02d}", justify="center", no_wrap=True, min_width=4)
+    for day in scenario.week_dates:
+        cells: list[Text | str] = []
+        for hour in range(24):
+            start = local_instant(day, hour * 60, zone)
+            if start is None:
+                cells.append(Text("·", style="dim"))
+                continue
+            first = week.minute_of_week(start)
+            minutes = (np.arange(first, first + 60)) % WEEK_MINUTES
+            on, required = coverage.on[minutes], coverage.required[minutes]
+            scheduled, need = float(on.mean()), float(required.mean())
+            label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
+            cells.append(
+                Text(f"{label}/{need:.0f}", style=_cell_style(scheduled, need, coverage.min_agents, float(on.min())))
+            )
+        table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
+    legend = Text.assemble(
+        ("  nobody/too few on  ", "bold white on red"), " ",
+        ("  short  ", "black on yellow"), " ",
+        ("  met  ", "black on green"), " ",
+        ("  2+ over  ", "black on cyan"),
+    )  # fmt: skip
+    return Group(table, legend)
+
+
+def _neighbour_zones(scenario: Scenario, start: datetime, end: datetime) -> str:
+    """Local times of the gap in the team zones whose day ends before it and starts after it."""
+    zones = sorted({a.timezone for a in scenario.agents})
+    if not zones:
+        return ""
+
+    def clock(instant: datetime, zone: str) -> int:
+        local = instant.astimezone(ZoneInfo(zone))
+        return local.hour * 60 + local.minute
+
+    latest_end = scenario.rules.latest_end
+    earliest = scenario.rules.earliest_start
+    ending = min(zones, key=lambda z: (clock(start, z) - latest_end) % 1440)
+    starting = min(zones, key=lambda z: (earliest - clock(end, z)) % 1440)
+    parts = []
+    for zone in dict.fromkeys((ending, starting)):
+        local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
+        parts.append(f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}")
+    return "; ".join(parts)
+
+
+def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table:
+    """The worst gaps first: uncovered ones, then by shortfall agent-hours."""
+    worst = gaps.sort_values(["uncovered", "shortfall_agent_hours"], ascending=[False, False]).head(limit)
+    table = Table(title=f"Worst gaps ({len(worst)} of {len(gaps)})", box=box.SIMPLE_HEAD)
+    for column in ("UTC", "hours", "min on", "max short", "agent-h short", "local time nearby"):
+        table.add_column(column, justify="right" if column not in ("UTC", "local time nearby") else "left")
+    for row in worst.itertuples():
+        start = datetime.fromisoformat(str(row.start_utc))
+        end = datetime.fromisoformat(str(row.end_utc))
+        style = "red" if row.uncovered else ""
+        table.add_row(
+            f"{start:%a %d %H:%M}–{end:%a %H:%M}",
+            f"{row.hours:g}",
+            str(row.min_scheduled),
+            str(row.max_shortfall),
+            f"{row.shortfall_agent_hours:g}",
+            escape(_neighbour_zones(scenario, start, end)),
+            style=style,
+        )
+    return table
+
+
+def agent_hours_table(frame: pd.DataFrame) -> Table:
+    table = Table(title="Agents", box=box.SIMPLE_HEAD)
+    for column in ("agent", "zone", "hours", "contract", "days", "local starts"):
+        table.add_column(column, justify="right" if column in ("hours", "contract", "days") else "left")
+    for row in frame.itertuples():
+        table.add_row(
+            escape(f"{row.agent_name} ({row.agent_id})"),
+            str(row.timezone),
+            f"{row.scheduled_hours:g}",
+            f"{row.contract_hours:g}",
+            str(row.days),
+            str(row.start_times),
+        )
+    return table
+
+
+def requirement_table(scenario: Scenario, coverage: Coverage) -> Table:
+    """The requirement curve (no roster yet): required agents by day x hour."""
+    zone = ZoneInfo(scenario.timezone)
+    week = coverage.week
+    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"Required agents by hour ({scenario.timezone})")
+    table.add_column("day", style="bold", no_wrap=True)
+    for hour in range(24):
+        table.add_column(f"{hour:02d}", justify="right", min_width=3)
+    for day in scenario.week_dates:
+        cells = []
+        for hour in range(24):
+            start = local_instant(day, hour * 60, zone)
+            if start is None:
+                cells.append("·")
+                continue
+            first = week.minute_of_week(start)
+            minutes = np.arange(first, first + 60) % WEEK_MINUTES
+            cells.append(f"{coverage.required[minutes].max():.0f}")
+        table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
+    return table
+
+
+def team_table(scenario: Scenario) -> Table:
+    table = Table(title=f"Team ({len(scenario.agents)} agents)", box=box.SIMPLE_HEAD)
+    for column in ("id", "name", "zone", "week h", "days", "shifts h", "window", "availability", "days off"):
+        table.add_column(column)
+    for agent in scenario.agents:
+        rules = agent.rules
+        contract = agent.contract(scenario.week_dates)
+        availability = ", ".join(
+            f"{WEEKDAYS[w.day]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
+            for w in agent.availability
+        )
+        table.add_row(
+            escape(agent.id),
+            escape(agent.name),
+            agent.timezone,
+            f"{contract.minutes / 60:g}",
+            str(contract.max_days),
+            "/".join(f"{h:g}" for h in rules.shift_hours),
+            f"{rules.earliest_start // 60:02d}:{rules.earliest_start % 60:02d}-"
+            f"{rules.latest_end // 60:02d}:{rules.latest_end % 60:02d}",
+            availability or "any",
+            ", ".join(sorted(d.isoformat() for d in agent.time_off if d in scenario.week_dates)),
+        )
+    return table

@@ -1,0 +1,237 @@
+"""The CP-SAT roster model: one method per hard rule, one per objective term.
+
+Rules already enforced by candidate generation (start grid, allowed lengths,
+local window, availability, days off) have no constraint here. The roster
+repeats weekly, so coverage, rest and consecutive days wrap around the week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ortools.sat.python import cp_model
+
+from coverage.shifts import Candidate
+from coverage.solver.problem import Problem
+from coverage.timegrid import WEEK
+
+# Objective terms in strict priority order (first matters most).
+UNCOVERED = "uncovered"
+SHORTFALL = "shortfall"
+START_TIMES = "start_time_changes"
+TERMS = (UNCOVERED, SHORTFALL, START_TIMES)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A named objective term: its expression (in model units) and its upper bound."""
+
+    expression: cp_model.LinearExprT
+    upper_bound: int
+
+
+class RosterModel:
+    """Builds the CP-SAT model for a problem; ``with_objective=False`` keeps only hard rules."""
+
+    def __init__(self, problem: Problem, with_objective: bool = True) -> None:
+        self.problem = problem
+        self.model = cp_model.CpModel()
+        # choices[a][d] = [(candidate, var), ...] for agent a on local day d
+        self.choices: list[list[list[tuple[Candidate, cp_model.IntVar]]]] = []
+        self.works: list[list[cp_model.LinearExprT]] = []
+        self.terms: dict[str, Term] = {}
+        # Auxiliary variables, kept so that a hint can give every variable a value.
+        self.on: list[cp_model.IntVar] = []
+        self.missing: list[cp_model.IntVar] = []
+        self.short: list[cp_model.IntVar] = []
+        self.starts_at: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
+        self.extra_starts: dict[int, cp_model.IntVar] = {}
+        self.weights: dict[str, int] = {}
+
+        self.add_shift_variables()
+        self.add_one_shift_per_day()
+        self.add_contract_hours()
+        self.add_max_days()
+        self.add_min_rest()
+        self.add_max_consecutive_days()
+        if with_objective:
+            on = self.add_coverage()
+            self.add_uncovered_term(on)
+            self.add_shortfall_term(on)
+            self.add_start_time_term()
+            self.set_objective()
+
+    # --- variables -----------------------------------------------------------------
+
+    def add_shift_variables(self) -> None:
+        for a, option in enumerate(self.problem.options):
+            agent_days = []
+            for d, day in enumerate(option.days):
+                agent_days.append(
+                    [(c, self.model.new_bool_var(f"x[{a},{d},{i}]")) for i, c in enumerate(day)]
+                )
+            self.choices.append(agent_days)
+
+    def add_hint(self, shifts: list[list[Candidate]]) -> None:
+        """Hint a complete roster: the chosen shifts per agent and every variable they imply."""
+        slots = self.problem.slots
+        on = [0] * slots
+        for a, agent_days in enumerate(self.choices):
+            chosen = {id(c) for c in shifts[a]}
+            starts = {c.start_minute for c in shifts[a]}
+            for d, day in enumerate(agent_days):
+                for candidate, var in day:
+                    picked = id(candidate) in chosen
+                    self.model.add_hint(var, picked)
+                    if picked:
+                        for t in self.problem.slots_of(candidate):
+                            on[t % slots] += 1
+                works = self.works[a][d] if self.works else 0
+                if isinstance(works, cp_model.IntVar):
+                    self.model.add_hint(works, any(id(c) in chosen for c, _ in day))
+            for minute, used in self.starts_at[a].items():
+                self.model.add_hint(used, minute in starts)
+            if a in self.extra_starts:
+                self.model.add_hint(self.extra_starts[a], max(0, len(starts) - 1))
+        floor = self.problem.scenario.staffing.min_agents
+        required = self.problem.required_per_slot
+        for t in range(len(self.on)):
+            self.model.add_hint(self.on[t], on[t])
+            self.model.add_hint(self.missing[t], max(0, floor - on[t]))
+            self.model.add_hint(self.short[t], max(0, required[t] - on[t]))
+
+    # --- hard rules ----------------------------------------------------------------
+
+    def add_one_shift_per_day(self) -> None:
+        """At most one shift per local date; ``works[a][d]`` is 1 on a working day."""
+        for a, agent_days in enumerate(self.choices):
+            row: list[cp_model.LinearExprT] = []
+            for d, day in enumerate(agent_days):
+                if not day:
+                    row.append(0)
+                    continue
+                works = self.model.new_bool_var(f"works[{a},{d}]")
+                self.model.add(sum(var for _, var in day) == works)
+                row.append(works)
+            self.works.append(row)
+
+    def add_contract_hours(self) -> None:
+        """Exactly the contract's minutes for the week (weekly hours less time off)."""
+        for a, agent_days in enumerate(self.choices):
+            minutes = self.problem.options[a].contract.minutes
+            self.model.add(sum(c.minutes * var for day in agent_days for c, var in day) == minutes)
+
+    def add_max_days(self) -> None:
+        for a, row in enumerate(self.works):
+            self.model.add(sum(row) <= self.problem.options[a].contract.max_days)
+
+    def add_min_rest(self) -> None:
+        """A shift forbids any later shift starting within the rest period after its end.
+
+        Pairs up to two local dates apart are checked, wrapping Sunday into
+        the next Monday (168 hours on).
+        """
+        for a, agent_days in enumerate(self.choices):
+            rest = timedelta(minutes=self.problem.options[a].agent.rules.min_rest_minutes)
+            for d, day in enumerate(agent_days):
+                for later in (d + 1, d + 2):
+                    next_day = agent_days[later % 7]
+                    shift_by = WEEK if later >= 7 else timedelta(0)
+                    for candidate, var in day:
+                        limit = candidate.shift.end_utc + rest
+                        clashes = [
+                            other
+                            for c, other in next_day
+                            if c.shift.start_utc + shift_by < limit
+                        ]
+                        if clashes:
+                            self.model.add(var + sum(clashes) <= 1)
+
+    def add_max_consecutive_days(self) -> None:
+        """No more than ``max_consecutive_days`` working days in a row, around the week."""
+        for a, row in enumerate(self.works):
+            limit = self.problem.options[a].agent.rules.max_consecutive_days
+            if limit >= 7:
+                continue
+            for d in range(7):
+                self.model.add(sum(row[(d + k) % 7] for k in range(limit + 1)) <= limit)
+
+    # --- coverage and objective ----------------------------------------------------
+
+    def add_coverage(self) -> list[cp_model.IntVar]:
+        """``on[t]``: agents working in fine slot t (the roster wraps around the week)."""
+        slots = self.problem.slots
+        covering: list[list[cp_model.IntVar]] = [[] for _ in range(slots)]
+        for agent_days in self.choices:
+            for day in agent_days:
+                for candidate, var in day:
+                    for t in self.problem.slots_of(candidate):
+                        covering[t % slots].append(var)
+        on = []
+        for t in range(slots):
+            count = self.model.new_int_var(0, len(covering[t]), f"on[{t}]")
+            self.model.add(count == sum(covering[t]))
+            on.append(count)
+        self.on = on
+        return on
+
+    def add_uncovered_term(self, on: list[cp_model.IntVar]) -> None:
+        """Agents missing below ``min_agents``, per fine slot: the hours nobody is on."""
+        floor = self.problem.scenario.staffing.min_agents
+        missing = []
+        for t, count in enumerate(on):
+            miss = self.model.new_int_var(0, floor, f"missing[{t}]")
+            self.model.add(miss + count >= floor)
+            missing.append(miss)
+        self.missing = missing
+        self.terms[UNCOVERED] = Term(sum(missing), floor * len(on))
+
+    def add_shortfall_term(self, on: list[cp_model.IntVar]) -> None:
+        """Agents short of the requirement, per fine slot.
+
+        Overstaffing needs no term of its own: every agent works exactly their
+        contract, so total scheduled time is fixed and overstaffing equals
+        shortfall plus a constant. Minimising one minimises the other.
+        """
+        required = self.problem.required_per_slot
+        short = []
+        for t, count in enumerate(on):
+            gap = self.model.new_int_var(0, required[t], f"short[{t}]")
+            self.model.add(gap + count >= required[t])
+            short.append(gap)
+        self.short = short
+        self.terms[SHORTFALL] = Term(sum(short), sum(required))
+
+    def add_start_time_term(self) -> None:
+        """Distinct local start times per agent beyond the first: prefer one start time."""
+        extras = []
+        upper = 0
+        for a, agent_days in enumerate(self.choices):
+            by_start: dict[int, list[cp_model.IntVar]] = {}
+            for day in agent_days:
+                for candidate, var in day:
+                    by_start.setdefault(candidate.start_minute, []).append(var)
+            if self.problem.options[a].contract.minutes == 0 or not by_start:
+                continue
+            used = []
+            for minute, variables in by_start.items():
+                starts_at = self.model.new_bool_var(f"starts_at[{a},{minute}]")
+                for var in variables:
+                    self.model.add_implication(var, starts_at)
+                used.append(starts_at)
+                self.starts_at[a][minute] = starts_at
+            extra = self.model.new_int_var(0, len(used) - 1, f"extra_starts[{a}]")
+            self.model.add(extra == sum(used) - 1)
+            extras.append(extra)
+            self.extra_starts[a] = extra
+            upper += len(used) - 1
+        self.terms[START_TIMES] = Term(sum(extras), upper)
+
+    def set_objective(self) -> None:
+        """Weights that make each term strictly more important than all later ones."""
+        weight = 1
+        for name in reversed(TERMS):
+            self.weights[name] = weight
+            weight *= self.terms[name].upper_bound + 1
+        self.model.minimize(sum(self.weights[n] * self.terms[n].expression for n in TERMS))

@@ -1,0 +1,79 @@
+"""What the solver works on: agents, their candidate shifts and the fine time grid."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+from coverage.models import WEEK_MINUTES, Agent, Contract, Scenario
+from coverage.requirements import Requirements, build_requirements
+from coverage.shifts import Candidate, candidates_for
+from coverage.timegrid import Week
+
+
+@dataclass(frozen=True)
+class AgentOptions:
+    """One agent, their contract for the week and their candidate shifts per local date."""
+
+    agent: Agent
+    contract: Contract
+    days: tuple[tuple[Candidate, ...], ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A scenario turned into candidates and requirements on one UTC grid.
+
+    The grid step is the gcd of the reporting interval and every candidate's
+    start offset and length, so coverage on it is exact: 15 minutes when a
+    45-minute zone such as Asia/Kathmandu is in the team.
+    """
+
+    scenario: Scenario
+    requirements: Requirements
+    options: tuple[AgentOptions, ...]
+
+    @classmethod
+    def build(cls, scenario: Scenario, requirements: Requirements | None = None) -> Problem:
+        requirements = requirements or build_requirements(scenario)
+        options = tuple(
+            AgentOptions(
+                agent,
+                agent.contract(scenario.week_dates),
+                tuple(tuple(day) for day in candidates_for(agent, scenario.week_dates)),
+            )
+            for agent in scenario.agents
+        )
+        return cls(scenario, requirements, options)
+
+    @property
+    def week(self) -> Week:
+        return self.requirements.week
+
+    @cached_property
+    def step_minutes(self) -> int:
+        step = self.week.interval_minutes
+        for option in self.options:
+            for day in option.days:
+                for candidate in day:
+                    step = math.gcd(
+                        step,
+                        self.week.minute_of_week(candidate.shift.start_utc),
+                        candidate.minutes,
+                    )
+        return step
+
+    @property
+    def slots(self) -> int:
+        return WEEK_MINUTES // self.step_minutes
+
+    def slots_of(self, candidate: Candidate) -> range:
+        """Fine slots the candidate covers, unwrapped (take ``% slots``)."""
+        first = self.week.minute_of_week(candidate.shift.start_utc) // self.step_minutes
+        return range(first, first + candidate.minutes // self.step_minutes)
+
+    @cached_property
+    def required_per_slot(self) -> tuple[int, ...]:
+        per_interval = self.week.interval_minutes // self.step_minutes
+        return tuple(r for r in self.requirements.required for _ in range(per_interval))

@@ -1,0 +1,55 @@
+"""What a solve returns: a value, whether or not a roster was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from coverage.timegrid import Shift
+
+
+class Status(StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A new best roster during the search."""
+
+    objective: float
+    best_bound: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of ``solve``.
+
+    ``terms`` gives each named objective term of the returned roster in its own
+    unit (agent-hours, or a count); ``weights`` the factor each has in the
+    objective, which ranks them in strict priority.
+    """
+
+    status: Status
+    objective: float | None
+    best_bound: float | None
+    runtime: float
+    roster: tuple[Shift, ...] = ()
+    terms: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def found_roster(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between objective and best bound (0 when proven optimal)."""
+        if self.objective is None or self.best_bound is None:
+            return None
+        if self.status is Status.OPTIMAL:
+            return 0.0
+        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))

@@ -1,0 +1,777 @@
+#!/usr/bin/env python3
+"""Generate the sample datasets under data/ (deterministic: same files every run).
+
+Run from the repository root:
+
+    python data/generate.py
+
+It rewrites every CSV under data/global, data/small-team and data/contact-center.
+Only the standard library is needed; when the ``coverage`` package is importable
+its Erlang C functions are used to calibrate the volumes (a copy of the same
+formulas is used otherwise, so the output is the same either way).
+
+Each forecast is a smooth intraday/weekly shape built from the customers' local
+business hours, times fixed-seed noise, scaled so that the required agent-hours
+of the planned week (Erlang C per reporting interval, as ``coverage`` computes
+them) hit a target share of the team's contracted hours. The script also checks
+that every agent's contract can be worked and that the team can reach every
+hour of the week, and prints a short summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DATA = Path(__file__).resolve().parent
+ROOT = DATA.parent
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEK_MINUTES = 7 * 24 * 60
+
+# --- Erlang C: the package's own functions, or the same formulas ---------------------
+
+sys.path.insert(0, str(ROOT))
+try:
+    from coverage.models import Staffing as _Staffing
+    from coverage.staffing import agents_on_phone, scheduled_agents, traffic_erlangs
+
+    def staffing(**values: float) -> object:
+        return _Staffing(**values)
+
+except ImportError:  # pragma: no cover - plain python3 without the package's deps
+
+    @dataclass(frozen=True)
+    class _Plain:
+        aht_seconds: float = 300
+        service_level: float = 0.8
+        answer_seconds: float = 60
+        max_occupancy: float = 0.85
+        shrinkage: float = 0.3
+        min_agents: int = 1
+
+    def staffing(**values: float) -> object:
+        return _Plain(**values)  # type: ignore[arg-type]
+
+    def _erlang_c(agents: int, traffic: float) -> float:
+        if traffic <= 0:
+            return 0.0
+        if agents <= traffic:
+            return 1.0
+        blocking = 1.0
+        for n in range(1, agents + 1):
+            blocking = traffic * blocking / (n + traffic * blocking)
+        return agents * blocking / (agents - traffic * (1 - blocking))
+
+    def _service_level(agents: int, traffic: float, aht: float, answer: float) -> float:
+        if traffic <= 0:
+            return 1.0
+        if agents <= traffic:
+            return 0.0
+        waiting = _erlang_c(agents, traffic)
+        return max(0.0, 1.0 - waiting * math.exp(-(agents - traffic) * answer / aht))
+
+    def traffic_erlangs(contacts: float, aht_seconds: float, interval_seconds: float) -> float:
+        return contacts * aht_seconds / interval_seconds
+
+    def agents_on_phone(traffic: float, aht_seconds: float, staffing: object) -> int:
+        if traffic <= 0:
+            return 0
+        occ = staffing.max_occupancy  # type: ignore[attr-defined]
+        agents = max(1, math.floor(traffic) + 1, math.ceil(traffic / occ - 1e-9))
+        while (
+            _service_level(agents, traffic, aht_seconds, staffing.answer_seconds)  # type: ignore[attr-defined]
+            < staffing.service_level  # type: ignore[attr-defined]
+        ):
+            agents += 1
+        return agents
+
+    def scheduled_agents(on_phone: float, staffing: object) -> int:
+        floor = staffing.min_agents  # type: ignore[attr-defined]
+        return max(floor, math.ceil(on_phone / (1 - staffing.shrinkage) - 1e-9))  # type: ignore[attr-defined]
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def clock(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def iso_z(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def bump(hour: float, centre: float, width: float) -> float:
+    """A bell-shaped bump on the local clock (wraps around midnight)."""
+    d = (hour - centre + 12) % 24 - 12
+    return math.exp(-0.5 * (d / width) ** 2)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+# --- team model (just enough to write the CSVs and check them) ---------------------------
+
+
+@dataclass
+class AgentSpec:
+    id: str
+    name: str
+    timezone: str
+    weekly_hours: float | None = None
+    days_per_week: int | None = None
+    shift_hours: tuple[float, ...] | None = None
+    earliest_start: str | None = None
+    latest_end: str | None = None
+    # (weekday 0..6, "HH:MM", "HH:MM") local
+    availability: list[tuple[int, str, str]] = field(default_factory=list)
+    time_off: list[date] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TeamRules:
+    weekly_hours: float = 40
+    days_per_week: int = 5
+    shift_hours: tuple[float, ...] = (8,)
+    start_step_minutes: int = 30
+    earliest_start: str = "07:00"
+    latest_end: str = "22:00"
+    min_rest_hours: float = 11
+    max_consecutive_days: int = 5
+
+
+def fmt_hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def write_team(folder: Path, agents: list[AgentSpec]) -> None:
+    header = [
+        "id", "name", "timezone",
+        "weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end",
+    ]  # fmt: skip
+    rows = [
+        [
+            a.id,
+            a.name,
+            a.timezone,
+            fmt_hours(a.weekly_hours) if a.weekly_hours is not None else "",
+            a.days_per_week if a.days_per_week is not None else "",
+            ";".join(fmt_hours(h) for h in a.shift_hours) if a.shift_hours else "",
+            a.earliest_start or "",
+            a.latest_end or "",
+        ]
+        for a in agents
+    ]
+    write_csv(folder / "agents.csv", header, rows)
+    availability = [
+        [a.id, WEEKDAYS[day], start, end]
+        for a in agents
+        for day, start, end in sorted(a.availability)
+    ]
+    if availability:
+        write_csv(folder / "availability.csv", ["agent_id", "day", "start", "end"], availability)
+    time_off = [[a.id, d.isoformat()] for a in agents for d in sorted(a.time_off)]
+    if time_off:
+        write_csv(folder / "time_off.csv", ["agent_id", "date"], time_off)
+
+
+@dataclass(frozen=True)
+class Effective:
+    """One agent's rules with the team defaults filled in."""
+
+    weekly_minutes: int
+    days: int
+    shifts: tuple[int, ...]
+    step: int
+    windows: dict[int, list[tuple[int, int]]]  # weekday -> local windows (minutes)
+    rest: int
+    max_consecutive: int
+
+
+def effective(agent: AgentSpec, rules: TeamRules) -> Effective:
+    lo = clock(agent.earliest_start or rules.earliest_start)
+    hi = clock(agent.latest_end or rules.latest_end)
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for day in range(7):
+        if not agent.availability:
+            windows[day] = [(lo, hi)]
+            continue
+        spans = sorted(
+            (max(clock(s), lo), min(clock(e), hi))
+            for d, s, e in agent.availability
+            if d == day and min(clock(e), hi) > max(clock(s), lo)
+        )
+        windows[day] = spans
+    return Effective(
+        weekly_minutes=round((agent.weekly_hours or rules.weekly_hours) * 60),
+        days=agent.days_per_week or rules.days_per_week,
+        shifts=tuple(round(h * 60) for h in (agent.shift_hours or rules.shift_hours)),
+        step=rules.start_step_minutes,
+        windows=windows,
+        rest=round(rules.min_rest_hours * 60),
+        max_consecutive=rules.max_consecutive_days,
+    )
+
+
+def contract(agent: AgentSpec, rules: TeamRules, week_dates: list[date]) -> tuple[int, int]:
+    """(minutes, max days) for the week, after time off, as ``coverage`` counts them."""
+    eff = effective(agent, rules)
+    off = sum(1 for d in week_dates if d in agent.time_off)
+    minutes = max(0, round(eff.weekly_minutes - off * eff.weekly_minutes / eff.days))
+    return minutes, max(0, eff.days - off)
+
+
+def contract_is_workable(agent: AgentSpec, rules: TeamRules, week_dates: list[date]) -> bool:
+    """Is there a week of shifts meeting the contract (exact minutes, days, rest, run length)?
+
+    A small exhaustive search over the day's possible shifts, coarse enough
+    (every start step, every length) for teams of this size.
+    """
+    eff = effective(agent, rules)
+    minutes, max_days = contract(agent, rules, week_dates)
+    options: list[list[tuple[int, int] | None]] = []
+    for i, d in enumerate(week_dates):
+        day_options: list[tuple[int, int] | None] = []
+        if d not in agent.time_off:
+            for lo, hi in eff.windows[i]:
+                for length in eff.shifts:
+                    start = lo
+                    while start + length <= hi:
+                        day_options.append((i * 1440 + start, length))
+                        start += eff.step
+        options.append([*day_options, None])
+
+    def ok(plan: list[tuple[int, int] | None]) -> bool:
+        worked = [p is not None for p in plan]
+        if sum(worked) > max_days or sum(p[1] for p in plan if p) != minutes:
+            return False
+        run = 0
+        for flag in worked + worked:  # the week wraps: Sunday is followed by Monday
+            run = run + 1 if flag else 0
+            if run > eff.max_consecutive:
+                return False
+        shifts = [p for p in plan if p]
+        if len(shifts) > 1:
+            after = [*shifts[1:], (shifts[0][0] + WEEK_MINUTES, shifts[0][1])]
+            for a, b in zip(shifts, after, strict=True):
+                if b[0] - (a[0] + a[1]) < eff.rest:
+                    return False
+        return True
+
+    # Depth-first with pruning on minutes.
+    def search(i: int, plan: list[tuple[int, int] | None], used: int) -> bool:
+        if used > minutes or sum(p is not None for p in plan) > max_days:
+            return False
+        if i == 7:
+            return ok(plan)
+        seen_lengths: set[tuple[int, int]] = set()
+        for option in options[i]:
+            # Try one start per (length, rough start) to keep the search small.
+            key = (-1, -1) if option is None else (option[1], (option[0] % 1440) // 120)
+            if key in seen_lengths:
+                continue
+            seen_lengths.add(key)
+            if search(i + 1, [*plan, option], used + (option[1] if option else 0)):
+                return True
+        return False
+
+    return search(0, [], 0)
+
+
+def reachable_hours(
+    agents: list[AgentSpec], rules: TeamRules, week_start_utc: datetime, week_dates: list[date]
+) -> list[int]:
+    """For each hour of the week, how many agents could work a shift covering all of it."""
+    count = [0] * 168
+    for agent in agents:
+        eff = effective(agent, rules)
+        zone = ZoneInfo(agent.timezone)
+        hours: set[int] = set()
+        for i, d in enumerate(week_dates):
+            if d in agent.time_off:
+                continue
+            for lo, hi in eff.windows[i]:
+                if hi - lo < min(eff.shifts):
+                    continue
+                start = datetime.combine(d, time(0), tzinfo=zone) + timedelta(minutes=lo)
+                end = datetime.combine(d, time(0), tzinfo=zone) + timedelta(minutes=hi)
+                a = (start.astimezone(UTC) - week_start_utc).total_seconds() // 60
+                b = (end.astimezone(UTC) - week_start_utc).total_seconds() // 60
+                for m in range(int(math.ceil(a / 60) * 60), int(b) - 59, 60):
+                    hours.add((m // 60) % 168)
+        for h in hours:
+            count[h] += 1
+    return count
+
+
+# --- forecasts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """Customers in one zone: share of volume, intraday shape, weekday factors."""
+
+    zone: str
+    weight: float
+    shape: object  # callable(local_hour: float) -> float
+    days: tuple[float, float, float, float, float, float, float]
+
+
+def volume_shape(
+    regions: list[Region],
+    first: datetime,
+    rows: int,
+    step_minutes: int,
+    rng: random.Random,
+    row_noise: float,
+    day_noise: float,
+) -> list[float]:
+    """Relative volume per row: regional local-time profiles plus fixed-seed noise."""
+    day_factor: dict[tuple[str, date], float] = {}
+    values: list[float] = []
+    for r in range(rows):
+        mid = first + timedelta(minutes=r * step_minutes + step_minutes / 2)
+        total = 0.0
+        for region in regions:
+            local = mid.astimezone(ZoneInfo(region.zone))
+            key = (region.zone, local.date())
+            if key not in day_factor:
+                day_factor[key] = math.exp(rng.gauss(0, day_noise))
+            hour = local.hour + local.minute / 60
+            total += (
+                region.weight
+                * region.shape(hour)  # type: ignore[operator]
+                * region.days[local.weekday()]
+                * day_factor[key]
+            )
+        values.append(total * math.exp(rng.gauss(0, row_noise)))
+    return values
+
+
+def required_hours(
+    contacts: list[float],
+    aht: list[float],
+    first: datetime,
+    step_minutes: int,
+    week_start_utc: datetime,
+    interval_minutes: int,
+    staff: object,
+) -> list[int]:
+    """Required agents per interval of the week, bucketed as ``coverage.requirements`` does
+    (rows aligned with the intervals, step dividing the interval)."""
+    per = interval_minutes // step_minutes
+    offset = int((week_start_utc - first).total_seconds() // 60) // step_minutes
+    required = []
+    for i in range(WEEK_MINUTES // interval_minutes):
+        rows = range(offset + i * per, offset + (i + 1) * per)
+        total = sum(contacts[r] for r in rows)
+        handle = sum(contacts[r] * aht[r] for r in rows)
+        mean = handle / total if total > 0 else staff.aht_seconds  # type: ignore[attr-defined]
+        phone = agents_on_phone(traffic_erlangs(total, mean, interval_minutes * 60), mean, staff)
+        required.append(scheduled_agents(phone, staff))
+    return required
+
+
+def calibrate(
+    shape: list[float],
+    target_hours: float,
+    interval_minutes: int,
+    decimals: int,
+    required_for: object,
+) -> tuple[list[float], list[int]]:
+    """Scale ``shape`` so the week's required agent-hours land closest to the target."""
+
+    def at(scale: float) -> tuple[list[float], list[int], float]:
+        contacts = [round(scale * v, decimals) for v in shape]
+        req = required_for(contacts)  # type: ignore[operator]
+        return contacts, req, sum(req) * interval_minutes / 60
+
+    lo, hi = 0.0, 1.0
+    while at(hi)[2] < target_hours:
+        hi *= 2
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if at(mid)[2] < target_hours:
+            lo = mid
+        else:
+            hi = mid
+    below, above = at(lo), at(hi)
+    best = below if target_hours - below[2] < above[2] - target_hours else above
+    return best[0], best[1]
+
+
+def week_start_utc(week_start: date, zone: str) -> datetime:
+    return datetime.combine(week_start, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def check_team(
+    label: str,
+    agents: list[AgentSpec],
+    rules: TeamRules,
+    start_utc: datetime,
+    week_dates: list[date],
+    need_every_hour: bool,
+) -> tuple[float, list[int]]:
+    ids = [a.id for a in agents]
+    assert len(ids) == len(set(ids)), f"{label}: duplicate agent ids"
+    contracted = 0.0
+    for agent in agents:
+        assert contract_is_workable(agent, rules, week_dates), (
+            f"{label}: agent {agent.id} cannot work the contract"
+        )
+        contracted += contract(agent, rules, week_dates)[0] / 60
+    reach = reachable_hours(agents, rules, start_utc, week_dates)
+    if need_every_hour:
+        missing = [h for h in range(168) if reach[h] == 0]
+        assert not missing, f"{label}: nobody can work week hours {missing}"
+    return contracted, reach
+
+
+def summary(
+    label: str, required: list[int], interval_minutes: int, contracted: float, reach: list[int]
+) -> None:
+    hours = sum(required) * interval_minutes / 60
+    print(
+        f"{label:15s} required {hours:7.1f} agent-h, contracted {contracted:7.1f} h "
+        f"({100 * hours / contracted:5.1f}%), peak {max(required)} agents; "
+        f"{min(reach)}-{max(reach)} agents can reach each hour"
+    )
+
+
+# --- (a) global SaaS support, 24/7 ----------------------------------------------------------
+
+
+def saas_chat(hour: float) -> float:
+    """B2B SaaS chat on the customers' clock: a morning and an early-afternoon peak."""
+    return (
+        0.03
+        + 1.00 * bump(hour, 10.5, 1.4)
+        + 0.95 * bump(hour, 14.75, 1.5)
+        + 0.12 * bump(hour, 19.5, 1.5)
+    )
+
+
+B2B_WEEK = (1.08, 1.04, 1.00, 0.98, 0.90, 0.46, 0.40)
+
+
+def global_team() -> list[AgentSpec]:
+    w = date(2026, 3, 23)
+    day = {name: w + timedelta(days=i) for i, name in enumerate(WEEKDAYS)}
+    a = AgentSpec
+    mon_fri = [0, 1, 2, 3, 4]
+    return [
+        # Australia (Sydney, AEDT +11 this week)
+        a("olivia.harris", "Olivia Harris", "Australia/Sydney", time_off=[day["Thu"]]),
+        a("jack.thompson", "Jack Thompson", "Australia/Sydney"),
+        a("mia.nguyen", "Mia Nguyen", "Australia/Sydney"),
+        a("lachlan.brown", "Lachlan Brown", "Australia/Sydney"),
+        # Philippines (Manila, +8)
+        a("maria.santos", "Maria Santos", "Asia/Manila"),
+        a("jose.reyes", "Jose Reyes", "Asia/Manila"),
+        a("angelica.cruz", "Angelica Cruz", "Asia/Manila"),
+        a("mark.bautista", "Mark Bautista", "Asia/Manila",
+          weekly_hours=30, days_per_week=5, shift_hours=(6,)),
+        a("kristine.garcia", "Kristine Garcia", "Asia/Manila"),
+        a("paolo.mendoza", "Paolo Mendoza", "Asia/Manila"),
+        # India (Kolkata, +5:30)
+        a("priya.sharma", "Priya Sharma", "Asia/Kolkata", time_off=[day["Fri"]]),
+        a("arjun.iyer", "Arjun Iyer", "Asia/Kolkata"),
+        a("sneha.reddy", "Sneha Reddy", "Asia/Kolkata"),
+        a("rohan.mehta", "Rohan Mehta", "Asia/Kolkata"),
+        # Nepal (Kathmandu, +5:45; Saturday is the weekly day off there)
+        a("aashish.shrestha", "Aashish Shrestha", "Asia/Kathmandu"),
+        a("sunita.gurung", "Sunita Gurung", "Asia/Kathmandu"),
+        a("bikash.tamang", "Bikash Tamang", "Asia/Kathmandu",
+          availability=[(d, "07:00", "22:00") for d in (6, 0, 1, 2, 3, 4)]),
+        # Kenya (Nairobi, +3)
+        a("wanjiru.kamau", "Wanjiru Kamau", "Africa/Nairobi"),
+        a("brian.otieno", "Brian Otieno", "Africa/Nairobi"),
+        a("faith.wanjiku", "Faith Wanjiku", "Africa/Nairobi", time_off=[day["Mon"]]),
+        # Germany (Berlin, +1, +2 from Sunday 29 March)
+        a("lena.mueller", "Lena Müller", "Europe/Berlin"),
+        a("jonas.schmidt", "Jonas Schmidt", "Europe/Berlin"),
+        a("anna.becker", "Anna Becker", "Europe/Berlin",
+          weekly_hours=24, days_per_week=4, shift_hours=(6,),
+          availability=[(d, "08:00", "16:00") for d in (0, 1, 2, 3)]),
+        a("felix.wagner", "Felix Wagner", "Europe/Berlin"),
+        # Ireland (Dublin, +0, +1 from Sunday 29 March)
+        a("siobhan.murphy", "Siobhán Murphy", "Europe/Dublin"),
+        a("conor.byrne", "Conor Byrne", "Europe/Dublin", time_off=[day["Tue"], day["Wed"]]),
+        a("aoife.kelly", "Aoife Kelly", "Europe/Dublin"),
+        a("ciaran.walsh", "Ciarán Walsh", "Europe/Dublin"),
+        # Brazil (São Paulo, -3)
+        a("joao.silva", "João Silva", "America/Sao_Paulo", time_off=[day["Mon"]]),
+        a("ana.souza", "Ana Souza", "America/Sao_Paulo"),
+        a("lucas.oliveira", "Lucas Oliveira", "America/Sao_Paulo"),
+        a("beatriz.costa", "Beatriz Costa", "America/Sao_Paulo"),
+        # United States, east (New York, EDT -4)
+        a("emily.johnson", "Emily Johnson", "America/New_York"),
+        a("michael.davis", "Michael Davis", "America/New_York"),
+        a("ashley.williams", "Ashley Williams", "America/New_York",
+          weekly_hours=20, days_per_week=4, shift_hours=(4, 6),
+          availability=[(d, "16:00", "22:00") for d in mon_fri]),
+        a("daniel.miller", "Daniel Miller", "America/New_York"),
+        # Mexico (Mexico City, -6, no DST)
+        a("sofia.hernandez", "Sofía Hernández", "America/Mexico_City"),
+        a("diego.ramirez", "Diego Ramírez", "America/Mexico_City"),
+        # United States, west (Los Angeles, PDT -7); Kevin works late shifts
+        a("kevin.park", "Kevin Park", "America/Los_Angeles",
+          earliest_start="14:00", latest_end="24:00"),
+        a("jessica.lopez", "Jessica Lopez", "America/Los_Angeles"),
+    ]  # fmt: skip
+
+
+def generate_global() -> None:
+    folder = DATA / "global"
+    rules = TeamRules()
+    week = date(2026, 3, 23)
+    week_dates = [week + timedelta(days=i) for i in range(7)]
+    start = week_start_utc(week, "UTC")
+    interval, step = 60, 30
+    staff = staffing(
+        aht_seconds=600, service_level=0.8, answer_seconds=60,
+        max_occupancy=0.85, shrinkage=0.30, min_agents=1,
+    )  # fmt: skip
+    agents = global_team()
+    contracted, reach = check_team("global", agents, rules, start, week_dates, need_every_hour=True)
+
+    regions = [
+        Region("America/New_York", 0.20, saas_chat, B2B_WEEK),
+        Region("America/Chicago", 0.06, saas_chat, B2B_WEEK),
+        Region("America/Los_Angeles", 0.10, saas_chat, B2B_WEEK),
+        Region("America/Sao_Paulo", 0.05, saas_chat, B2B_WEEK),
+        Region("Europe/London", 0.12, saas_chat, B2B_WEEK),
+        Region("Europe/Berlin", 0.16, saas_chat, B2B_WEEK),
+        Region("Asia/Dubai", 0.02, saas_chat, (1.0, 1.0, 1.0, 1.0, 0.85, 0.45, 0.55)),
+        Region("Asia/Singapore", 0.09, saas_chat, B2B_WEEK),
+        Region("Asia/Tokyo", 0.07, saas_chat, B2B_WEEK),
+        Region("Australia/Sydney", 0.14, saas_chat, B2B_WEEK),
+    ]
+    first = start - timedelta(days=1)
+    rows = 9 * 24 * 60 // step
+    rng = random.Random(20260323)
+    shape = volume_shape(regions, first, rows, step, rng, row_noise=0.08, day_noise=0.04)
+    aht = [600.0] * rows
+    contacts, required = calibrate(
+        shape, 1.03 * contracted, interval, 1,
+        lambda c: required_hours(c, aht, first, step, start, interval, staff),
+    )  # fmt: skip
+    write_team(folder, agents)
+    write_csv(
+        folder / "forecast.csv",
+        ["start", "contacts"],
+        [[iso_z(first + timedelta(minutes=r * step)), f"{c:.1f}"] for r, c in enumerate(contacts)],
+    )
+    summary("global-24x7", required, interval, contracted, reach)
+
+
+# --- (b) small e-commerce team, one city ------------------------------------------------------
+
+
+def ecommerce(hour: float) -> float:
+    """Shoppers' contacts: late morning, lunch, and a big after-work evening peak."""
+    return (
+        0.06
+        + 0.55 * bump(hour, 10.5, 1.6)
+        + 0.45 * bump(hour, 14.0, 1.8)
+        + 1.00 * bump(hour, 20.25, 1.5)
+    )
+
+
+def generate_small_team() -> None:
+    folder = DATA / "small-team"
+    rules = TeamRules()
+    zone = "America/Chicago"
+    week = date(2026, 10, 26)
+    week_dates = [week + timedelta(days=i) for i in range(7)]
+    start = week_start_utc(week, zone)
+    interval = step = 60
+    # No shrinkage: with any shrinkage one agent on chat rounds up to two scheduled.
+    staff = staffing(
+        aht_seconds=420, service_level=0.8, answer_seconds=300,
+        max_occupancy=0.85, shrinkage=0.0, min_agents=1,
+    )  # fmt: skip
+    agents = [
+        AgentSpec("megan", "Megan Kowalski", zone),
+        AgentSpec("carlos", "Carlos Rivera", zone),
+        AgentSpec("jasmine", "Jasmine Brooks", zone),
+    ]
+    contracted, reach = check_team("small-team", agents, rules, start, week_dates, False)
+    # US shoppers on their own clocks (US clocks go back at 02:00 on Sunday 1 November).
+    weekly = (1.25, 1.05, 1.00, 0.95, 0.88, 0.78, 1.05)
+    regions = [
+        Region("America/New_York", 0.40, ecommerce, weekly),
+        Region("America/Chicago", 0.40, ecommerce, weekly),
+        Region("America/Los_Angeles", 0.20, ecommerce, weekly),
+    ]
+    first = datetime(2026, 10, 25, tzinfo=UTC)
+    rows = 9 * 24
+    rng = random.Random(20261026)
+    shape = volume_shape(regions, first, rows, step, rng, row_noise=0.12, day_noise=0.05)
+    # A modest brand: about 350 chats and emails in the planned week.
+    offset = int((start - first).total_seconds() // 3600)
+    scale = 350 / sum(shape[offset : offset + 168])
+    contacts = [round(scale * v, 1) for v in shape]
+    required = required_hours(contacts, [420.0] * rows, first, step, start, interval, staff)
+    write_team(folder, agents)
+    write_csv(
+        folder / "forecast.csv",
+        ["start", "contacts"],
+        [[iso_z(first + timedelta(hours=r)), f"{c:.1f}"] for r, c in enumerate(contacts)],
+    )
+    summary("small-team", required, interval, contracted, reach)
+
+
+# --- (c) three-hub phone contact centre ----------------------------------------------------------
+
+FIRST_NAMES = {
+    "chi": "James Maria Tyler Aaliyah Brandon Jasmine Kevin Nicole Luis Samantha Marcus Brittany "
+    "Andre Rachel Derek Tiffany Omar Katie Jose Lauren Darnell Megan Eric Vanessa Patrick Hannah "
+    "Rashad Emily Juan Courtney Tomasz Keisha",
+    "lon": "Oliver Amelia Harry Isla Jack Ava Charlie Emily Mohammed Sophie Thomas Grace George "
+    "Chloe Kwame Priya Daniel Jessica Aisha Ryan Zara Callum Ella Adebayo Hannah Jamal Fatima "
+    "Liam Megan Tom",
+    "mnl": "Mark Maria Jerome Kristine Christian Angelica Carlo Jasmine Paolo Patricia Jericho "
+    "Camille Ryan Nicole Joshua Princess Rafael Katrina Miguel Bea Adrian Joy Renz Trisha Vince "
+    "Erika Arvin Grace Jonel Czarina",
+}
+LAST_NAMES = {
+    "chi": "Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez "
+    "Clark Kowalski Nowak Washington O'Connor Murphy",
+    "lon": "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson "
+    "Evans Walker Khan White Roberts Green Hall Wood Hughes Edwards Mensah Okafor Ahmed Clarke "
+    "Begum Lewis Hussain Turner",
+    "mnl": "Santos Reyes Cruz Bautista Ocampo Garcia Mendoza Torres Tomas Andrada Castillo Flores "
+    "Villanueva Ramos Castro Rivera Aquino Navarro Salazar Mercado Dela_Cruz De_Leon Gonzales "
+    "Lopez Pascual Manalo Soriano Dizon Fernandez Aguilar",
+}
+
+
+def contact_center_team(rng: random.Random) -> list[AgentSpec]:
+    week = date(2026, 3, 23)
+    hubs = [
+        # hub, zone, full-time 40 h, 32 h over 4 days, 30 h of 6 h shifts, 20 h of 4 h shifts
+        ("chi", "America/Chicago", 44, 0, 4, 8),
+        ("lon", "Europe/London", 25, 3, 4, 4),
+        ("mnl", "Asia/Manila", 28, 0, 0, 0),
+    ]
+    agents: list[AgentSpec] = []
+    for hub, zone, full, four_day, six, four in hubs:
+        firsts = FIRST_NAMES[hub].split()
+        lasts = [n.replace("_", " ") for n in LAST_NAMES[hub].split()]
+        pairs = [(f, s) for f in firsts for s in lasts]
+        names = rng.sample(pairs, full + four_day + six + four)
+        kinds = ["full"] * full + ["four_day"] * four_day + ["six"] * six + ["four"] * four
+        for n, (kind, (first, last)) in enumerate(zip(kinds, names, strict=True), start=1):
+            agent = AgentSpec(f"{hub}-{n:03d}", f"{first} {last}", zone)
+            if kind == "four_day":
+                agent.weekly_hours, agent.days_per_week = 32, 4
+            elif kind == "six":
+                agent.weekly_hours, agent.days_per_week, agent.shift_hours = 30, 5, (6,)
+            elif kind == "four":
+                agent.weekly_hours, agent.days_per_week, agent.shift_hours = 20, 5, (4,)
+                if n % 2 == 0:  # students: weekday evenings and weekend days
+                    agent.availability = [(d, "16:00", "22:00") for d in range(5)] + [
+                        (5, "09:00", "21:00"),
+                        (6, "09:00", "21:00"),
+                    ]
+            agents.append(agent)
+    # Time off this week: a few single days and one longer break.
+    full_timers = [a for a in agents if a.weekly_hours is None]
+    for agent in rng.sample(full_timers, 9):
+        agent.time_off.append(week + timedelta(days=rng.randrange(7)))
+    long_break = rng.choice([a for a in full_timers if not a.time_off])
+    long_break.time_off.extend(week + timedelta(days=i) for i in range(2, 5))
+    part_timers = [a for a in agents if a.weekly_hours in (20, 30)]
+    for agent in rng.sample(part_timers, 2):
+        agent.time_off.append(week + timedelta(days=rng.randrange(5)))
+    return agents
+
+
+def phone_line(hour: float) -> float:
+    """Inbound phone calls on the caller's clock: sharp 9-12 peak, steady afternoon, quiet night."""
+    return (
+        0.035
+        + 1.00 * bump(hour, 10.25, 1.5)
+        + 0.80 * bump(hour, 14.5, 2.0)
+        + 0.30 * bump(hour, 18.75, 1.6)
+    )
+
+
+def generate_contact_center() -> None:
+    folder = DATA / "contact-center"
+    rules = TeamRules()
+    week = date(2026, 3, 23)
+    week_dates = [week + timedelta(days=i) for i in range(7)]
+    start = week_start_utc(week, "UTC")
+    interval, step = 30, 15
+    staff = staffing(
+        aht_seconds=300, service_level=0.8, answer_seconds=20,
+        max_occupancy=0.85, shrinkage=0.30, min_agents=2,
+    )  # fmt: skip
+    rng = random.Random(20260324)
+    agents = contact_center_team(rng)
+    contracted, reach = check_team("contact-center", agents, rules, start, week_dates, True)
+
+    consumer = (1.12, 1.04, 1.00, 0.98, 0.95, 0.62, 0.50)
+    regions = [
+        Region("America/New_York", 0.24, phone_line, consumer),
+        Region("America/Chicago", 0.16, phone_line, consumer),
+        Region("America/Denver", 0.04, phone_line, consumer),
+        Region("America/Los_Angeles", 0.14, phone_line, consumer),
+        Region("Europe/London", 0.24, phone_line, consumer),
+        Region("Europe/Dublin", 0.04, phone_line, consumer),
+        Region("Australia/Sydney", 0.10, phone_line, consumer),
+        Region("Pacific/Auckland", 0.04, phone_line, consumer),
+    ]
+    first = start - timedelta(days=1)
+    rows = 9 * 24 * 60 // step
+    shape = volume_shape(regions, first, rows, step, rng, row_noise=0.10, day_noise=0.04)
+    # Handle time: longer early in the day (complex issues, callbacks) and on Mondays,
+    # shorter in the evening; jitter per row; always within 240..360 s.
+    aht: list[float] = []
+    for r in range(rows):
+        mid = first + timedelta(minutes=r * step + step / 2)
+        local = mid.astimezone(ZoneInfo("America/Chicago"))
+        hour = local.hour + local.minute / 60
+        value = 292 + 28 * bump(hour, 9.5, 2.5) - 22 * bump(hour, 20.0, 2.5)
+        value += 12 if local.weekday() == 0 else 0
+        value += rng.gauss(0, 9)
+        aht.append(float(min(360, max(240, round(value)))))
+    contacts, required = calibrate(
+        shape, 1.00 * contracted, interval, 1,
+        lambda c: required_hours(c, aht, first, step, start, interval, staff),
+    )  # fmt: skip
+    write_team(folder, agents)
+    write_csv(
+        folder / "forecast.csv",
+        ["start", "contacts", "aht_seconds"],
+        [
+            [iso_z(first + timedelta(minutes=r * step)), f"{c:.1f}", f"{a:.0f}"]
+            for r, (c, a) in enumerate(zip(contacts, aht, strict=True))
+        ],
+    )
+    summary("contact-center", required, interval, contracted, reach)
+
+
+def main() -> None:
+    generate_global()
+    generate_small_team()
+    generate_contact_center()
+
+
+if __name__ == "__main__":
+    main()
