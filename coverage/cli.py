@@ -76,8 +76,8 @@ def plan(
 
                 def show(progress: Progress) -> None:
                     status.update(
-                        f"Solving… {progress.seconds:5.1f} s  best objective {progress.objective:,.0f}"
-                        f"  bound {progress.best_bound:,.0f}"
+                        f"Solving {progress.stage}… {progress.seconds:5.1f} s  "
+                        f"best {progress.objective:,.0f}  bound {progress.best_bound:,.0f}"
                     )
 
                 result_plan = make_plan(

@@ -17,18 +17,20 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Progress:
-    """A new best roster during the search."""
+    """A new best roster during one stage of the search (objective and bound in its units)."""
 
     objective: float
     best_bound: float
     seconds: float
+    stage: str = ""
 
 
 @dataclass(frozen=True)
 class Result:
     """The outcome of ``solve``.
 
-    ``terms`` gives each named objective term of the returned roster in its own
+    ``runtime`` is the whole wall time, of which ``build_seconds`` went to the
+    contract check, the greedy start and building the model. ``terms`` gives each named objective term of the returned roster in its own
     unit (agent-hours, or a count); ``weights`` the factor each has in the
     objective, which ranks them in strict priority.
     """
@@ -38,6 +40,7 @@ class Result:
     best_bound: float | None
     runtime: float
     roster: tuple[Shift, ...] = ()
+    build_seconds: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
 
