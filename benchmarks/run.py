@@ -104,6 +104,16 @@ def run_one(size: int, seed: int) -> dict[str, object]:
         "uncovered_hours": totals.get("uncovered_hours"),
         "required_agent_hours": totals.get("required_agent_hours"),
         "violations": len(validation.violations) if validation else None,
+        "stages": [
+            {
+                "terms": list(s.terms),
+                "status": s.status.value,
+                "seconds": round(s.seconds, 2),
+                "objective": s.objective,
+                "best_bound": s.best_bound,
+            }
+            for s in result.stages
+        ],
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -118,10 +128,12 @@ def main() -> None:
         print(json.dumps(run_one(*args.one)))
         return
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
-    header = ("agents", "seed", "status", "build s", "solve s", "shortfall ah", "uncovered h",
-              "objective", "bound", "gap", "peak MB")  # fmt: skip
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    header = ("agents", "seed", "status", "build s", "solve s", "coverage stage",
+              "shortfall ah", "uncovered h", "objective", "bound", "gap", "peak MB")  # fmt: skip
     print(" | ".join(header))
     rows = []
     for size in args.sizes:
@@ -134,16 +146,20 @@ def main() -> None:
             row = json.loads(output.strip().splitlines()[-1])
             rows.append(row)
             gap = f"{row['gap']:.2%}" if row["gap"] is not None else "-"
+            first = row["stages"][0] if row["stages"] else None
+            coverage = f"{first['status']} in {first['seconds']} s" if first else "-"
             print(" | ".join(str(v) for v in (
-                size, seed, row["status"], row["build_seconds"], row["solve_seconds"],
+                size, seed, row["status"], row["build_seconds"], row["solve_seconds"], coverage,
                 row["shortfall_agent_hours"], row["uncovered_hours"], row["objective"],
                 row["best_bound"], gap, row["peak_memory_mb"],
             )), flush=True)  # fmt: skip
     if len(args.seeds) > 1:
         for size in args.sizes:
             mine = [r for r in rows if r["agents"] == size]
-            print(f"median over seeds, {size} agents: solve s "
-                  f"{statistics.median(float(r['solve_seconds']) for r in mine):.1f}")  # type: ignore[arg-type]
+            print(
+                f"median over seeds, {size} agents: solve s "
+                f"{statistics.median(float(r['solve_seconds']) for r in mine):.1f}"
+            )  # type: ignore[arg-type]
     out = Path(__file__).parent / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(rows, indent=2) + "\n")

@@ -2,7 +2,15 @@
 
 from coverage.errors import InputError
 from coverage.inputs import load_scenario
-from coverage.models import Agent, AvailabilityWindow, Forecast, ForecastRow, Rules, Scenario, Staffing
+from coverage.models import (
+    Agent,
+    AvailabilityWindow,
+    Forecast,
+    ForecastRow,
+    Rules,
+    Scenario,
+    Staffing,
+)
 from coverage.solver import Progress, Result, Status, solve
 from coverage.validate import validate_roster
 

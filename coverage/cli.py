@@ -3,16 +3,49 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from coverage.errors import InputError
+from coverage.hire import (
+    HireOption,
+    NoRoster,
+    UntilResult,
+    best_hires_together,
+    greedy_hires,
+    hire_id,
+    hire_rules,
+    hires_until,
+    parse_zones,
+    plan_baseline,
+    rank,
+    rank_single_hires,
+)
+from coverage.hire_report import (
+    baseline_record,
+    hire_frame,
+    hire_table,
+    option_plan,
+    option_record,
+    placements_table,
+    until_record,
+)
 from coverage.inputs import display, load_scenario, resolve_scenario
-from coverage.outputs import write_files
+from coverage.outputs import csv_text, json_text, write_files
 from coverage.plan import make_plan
 from coverage.report import (
     agent_hours_table,
@@ -23,7 +56,8 @@ from coverage.report import (
     team_table,
 )
 from coverage.requirements import build_requirements
-from coverage.solver import Progress
+from coverage.solver import Problem
+from coverage.solver import Progress as SolveProgress
 from coverage.validate import measure_coverage
 
 app = typer.Typer(
@@ -74,7 +108,7 @@ def plan(
         else:
             with console.status("Solving…") as status:
 
-                def show(progress: Progress) -> None:
+                def show(progress: SolveProgress) -> None:
                     status.update(
                         f"Solving {progress.stage}… {progress.seconds:5.1f} s  "
                         f"best {progress.objective:,.0f}  bound {progress.best_bound:,.0f}"
@@ -132,6 +166,179 @@ def check(scenario: ScenarioArgument = None) -> None:
         f"Required {total:g} agent-hours this week; the team is contracted for {contracted:g}."
     )
     console.print("[green]Inputs are valid.[/]")
+
+
+@app.command()
+def hire(
+    scenario: ScenarioArgument = None,
+    zones: Annotated[
+        str | None,
+        typer.Option(
+            help="Candidate IANA zones, comma-separated. Default: 25 zones covering "
+            "every UTC offset band, India and Nepal included."
+        ),
+    ] = None,
+    weekly_hours: Annotated[float | None, typer.Option(help="The hire's weekly hours.")] = None,
+    shift_hours: Annotated[
+        str | None, typer.Option(help="The hire's shift lengths, e.g. 8 or 6;8.")
+    ] = None,
+    earliest_start: Annotated[
+        str | None, typer.Option(help="The hire's earliest local start.")
+    ] = None,
+    latest_end: Annotated[str | None, typer.Option(help="The hire's latest local end.")] = None,
+    hires: Annotated[
+        int, typer.Option(min=1, max=10, help="Place this many hires together (joint model).")
+    ] = 1,
+    until_covered: Annotated[
+        bool, typer.Option(help="The fewest hires that leave no uncovered time.")
+    ] = False,
+    until_service_level: Annotated[
+        bool, typer.Option(help="The fewest hires that meet the requirement everywhere.")
+    ] = False,
+    max_hires: Annotated[
+        int, typer.Option(min=1, max=30, help="Most hires --until-* may consider.")
+    ] = 10,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>-hire/.")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to re-plan the week for each candidate.")
+    ] = 2.0,
+    baseline_time_limit: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="Seconds for the team's own plan. Default: the scenario's."),
+    ] = None,
+    joint_time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds for the joint and --until-* models.")
+    ] = 30.0,
+    processes: Annotated[
+        int | None, typer.Option(min=1, help="Candidates solved in parallel. Default: cores.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Solver random seed.")] = None,
+) -> None:
+    """Where should the next hire sit: rank zones, place N hires, or hire until covered."""
+    console = Console()
+    errors = Console(stderr=True)
+    path = resolve_scenario(scenario)
+    overrides = {
+        key: value
+        for key, value in (
+            ("weekly_hours", weekly_hours), ("shift_hours", shift_hours),
+            ("earliest_start", earliest_start), ("latest_end", latest_end),
+        )
+        if value is not None
+    }  # fmt: skip
+    workers = processes or os.cpu_count() or 1
+    try:
+        loaded = load_scenario(path)
+        candidates = parse_zones(zones)
+        rules = hire_rules(loaded, overrides)
+        target = out or Path("out") / f"{path.stem}-hire"
+        clock = time.perf_counter()
+        with console.status("Planning the team as it is…"):
+            baseline = plan_baseline(
+                loaded, baseline_time_limit or loaded.solver.time_limit_seconds, seed=seed
+            )
+        seconds = {"baseline": round(time.perf_counter() - clock, 2)}
+        clock = time.perf_counter()
+        week_start = baseline.requirements.week.start_utc
+        grid = Problem.build(loaded).step_minutes
+        progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
+        )  # fmt: skip
+        with progress:
+            task = progress.add_task("Re-planning with one hire per zone", total=len(candidates))
+            singles = rank_single_hires(
+                baseline, candidates, rules, time_limit=time_limit, processes=workers, seed=seed,
+                on_done=lambda option: progress.advance(task),
+            )  # fmt: skip
+        seconds["candidates"] = round(time.perf_counter() - clock, 2)
+        frame = hire_frame(singles, week_start)
+        report: dict[str, Any] = {
+            "scenario": loaded.name,
+            "seconds": seconds,
+            "baseline": baseline_record(baseline),
+            "candidate_rules": rules.model_dump(),
+            "candidates": frame.to_dict(orient="records"),
+        }
+        files: dict[str, dict[str, str]] = {}
+        best = rank(singles)[0][1]
+        files[f"best-single-{hire_id(best.zones[0], 1) if best.zones else 'none'}"] = option_plan(
+            best, baseline, grid
+        ).files()
+        placements: list[tuple[str, HireOption]] = []
+        if hires > 1:
+            with console.status(f"Greedy: best single hire, {hires} times over…"):
+                rounds = greedy_hires(
+                    baseline, candidates, rules, hires, time_limit=time_limit,
+                    processes=workers, seed=seed,
+                )  # fmt: skip
+            with console.status(f"Joint model: up to {hires} hires placed together…"):
+                together = best_hires_together(
+                    baseline, candidates, rules, hires, time_limit=joint_time_limit,
+                    workers=workers, seed=seed, start=rounds[-1],
+                )  # fmt: skip
+            placements = [(f"greedy, {i + 1} hire(s)", r) for i, r in enumerate(rounds)]
+            placements.append((f"together, up to {hires}", together))
+            report["greedy"] = [option_record(r, week_start) for r in rounds]
+            report["together"] = option_record(together, week_start)
+            report["together_vs_greedy"] = {
+                "uncovered_hours_closed": round(
+                    together.uncovered_closed - rounds[-1].uncovered_closed, 4
+                ),
+                "shortfall_agent_hours_closed": round(
+                    together.shortfall_closed - rounds[-1].shortfall_closed, 4
+                ),
+            }
+            files[f"together-{hires}"] = option_plan(together, baseline, grid).files()
+            files[f"greedy-{hires}"] = option_plan(rounds[-1], baseline, grid).files()
+        untils: list[UntilResult] = []
+        for wanted, flag in (("covered", until_covered), ("service-level", until_service_level)):
+            if not flag:
+                continue
+            with console.status(f"Fewest hires until {wanted}…"):
+                until = hires_until(
+                    baseline, candidates, rules, wanted,  # type: ignore[arg-type]
+                    max_hires=max_hires, time_limit=joint_time_limit, workers=workers, seed=seed,
+                )  # fmt: skip
+            untils.append(until)
+            report[f"until_{wanted.replace('-', '_')}"] = until_record(until, week_start)
+            if until.option is not None and until.reached:
+                files[f"until-{wanted}"] = option_plan(until.option, baseline, grid).files()
+                placements.append((f"until {wanted}", until.option))
+    except InputError as error:
+        raise _fail(errors, str(error)) from None
+    except NoRoster as error:
+        raise _fail(errors, str(error), code=1) from None
+
+    top = {"hire.csv": csv_text(frame), "hire.json": json_text(report)}
+    written = write_files(target, top)
+    for folder, contents in files.items():
+        write_files(target / folder, contents)
+    base = baseline.outcome
+    console.print(
+        f"[bold]{escape(loaded.name)}[/]: as the team is, {base.uncovered_hours:g} h uncovered and "
+        f"{base.shortfall_agent_hours:g} agent-hours short"
+        + (f"; service level {base.service_level:.1%}" if base.service_level is not None else "")
+    )
+    console.print(hire_table(frame, f"One more hire: {len(candidates)} candidate zones"))
+    if placements:
+        console.print(placements_table("Several hires", placements, week_start))
+    if hires > 1:
+        diff = report["together_vs_greedy"]
+        console.print(
+            f"Placing {hires} together closes {diff['uncovered_hours_closed']:+g} h uncovered and "
+            f"{diff['shortfall_agent_hours_closed']:+g} agent-hours short compared with "
+            "taking the best single hire each time."
+        )
+    for until in untils:
+        colour = "green" if until.reached else "yellow"
+        console.print(f"[{colour}]Until {until.target}:[/] {escape(until.reason)}")
+    console.print(
+        f"Wrote {', '.join(p.name for p in written)} and {len(files)} plan folder(s) "
+        f"to {escape(display(target))}/"
+    )
 
 
 def main() -> None:

@@ -270,7 +270,8 @@ def read_forecast(path: Path, week: Week) -> Forecast:
             if gap <= timedelta(0):
                 raise InputError(
                     file.at(row, "start"),
-                    f"{values['start']} is not after row {previous_row}; rows must be in time order",
+                    f"{values['start']} is not after row {previous_row}; "
+                    "rows must be in time order",
                 )
             if step is None:
                 step = gap
@@ -305,7 +306,9 @@ def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     return value
 
 
-def _file_key(table: dict[str, Any], key: str, base: Path, where: str, required: bool) -> Path | None:
+def _file_key(
+    table: dict[str, Any], key: str, base: Path, where: str, required: bool
+) -> Path | None:
     """The file a scenario key points at; ``where`` is e.g. ``scenario.toml key team.agents``."""
     value = table.get(key)
     if value is None:
@@ -348,10 +351,16 @@ def load_scenario(path: Path) -> Scenario:
     _known_keys(team, ("agents", "availability", "time_off"), f"{where} key team")
     _known_keys(forecast_table, ("file",), f"{where} key forecast")
     rules_table = _table(data, "rules", where)
-    staffing = _build(Staffing, _table(data, "staffing", where), lambda loc: key_at(loc, "staffing."))
-    solver = _build(SolverSettings, _table(data, "solver", where), lambda loc: key_at(loc, "solver."))
+    staffing = _build(
+        Staffing, _table(data, "staffing", where), lambda loc: key_at(loc, "staffing.")
+    )
+    solver = _build(
+        SolverSettings, _table(data, "solver", where), lambda loc: key_at(loc, "solver.")
+    )
     rules = _build(Rules, rules_table, lambda loc: key_at(loc, "rules."))
-    header = {k: data[k] for k in ("name", "week_start", "timezone", "interval_minutes") if k in data}
+    header = {
+        k: data[k] for k in ("name", "week_start", "timezone", "interval_minutes") if k in data
+    }
     if "name" not in header:
         header["name"] = path.stem
     for key in ("team", "forecast"):
@@ -370,7 +379,9 @@ def load_scenario(path: Path) -> Scenario:
     assert agents_path is not None
     agents = read_agents(agents_path, rules_table)
     by_id = {agent.id: agent for agent in agents}
-    availability_path = _file_key(team, "availability", base, f"{where} key team.availability", False)
+    availability_path = _file_key(
+        team, "availability", base, f"{where} key team.availability", False
+    )
     windows = read_availability(availability_path, by_id) if availability_path else {}
     time_off_path = _file_key(team, "time_off", base, f"{where} key team.time_off", False)
     days_off = read_time_off(time_off_path, by_id) if time_off_path else {}

@@ -69,7 +69,9 @@ def check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Europe/Dublin)") from None
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Dublin)"
+        ) from None
     return name
 
 
@@ -84,7 +86,9 @@ def parse_hours_list(value: Any) -> Any:
         try:
             return [float(p) for p in parts]
         except ValueError:
-            raise ValueError(f"expected shift lengths in hours like 8 or 6;8, got {value!r}") from None
+            raise ValueError(
+                f"expected shift lengths in hours like 8 or 6;8, got {value!r}"
+            ) from None
     return value
 
 
@@ -292,7 +296,9 @@ class Scenario(Frozen):
     @classmethod
     def _is_a_date(cls, value: Any) -> Any:
         if isinstance(value, datetime):
-            raise ValueError(f"expected a date like 2026-03-23, not the date-time {value.isoformat()}")
+            raise ValueError(
+                f"expected a date like 2026-03-23, not the date-time {value.isoformat()}"
+            )
         return value
 
     @field_validator("week_start")

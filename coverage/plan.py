@@ -11,6 +11,7 @@ import pandas as pd
 from coverage.models import Scenario
 from coverage.outputs import csv_text, json_text
 from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, roster_frame, summary
+from coverage.requirements import Requirements, build_requirements
 from coverage.solver import Problem, Progress, Result, solve
 from coverage.validate import Validation, validate_roster
 
@@ -58,16 +59,27 @@ def make_plan(
         on_progress=on_progress,
         problem=problem,
     )
+    return plan_from_result(scenario, result, problem.step_minutes, problem.requirements)
+
+
+def plan_from_result(
+    scenario: Scenario,
+    result: Result,
+    grid_minutes: int,
+    requirements: Requirements | None = None,
+) -> Plan:
+    """Validate a solved roster from its rows alone and build the report tables."""
+    requirements = requirements or build_requirements(scenario)
     if not result.found_roster:
         empty = pd.DataFrame()
         return Plan(
             scenario, result, None, empty, empty, empty, empty,
-            summary(scenario, result, None, problem.step_minutes),
+            summary(scenario, result, None, grid_minutes),
         )  # fmt: skip
-    validation = validate_roster(scenario, result.roster, problem.requirements)
+    validation = validate_roster(scenario, result.roster, requirements)
     gaps = gaps_frame(validation.coverage)
     hours = agent_hours_frame(scenario, result.roster)
-    data = summary(scenario, result, validation.coverage, problem.step_minutes, hours, gaps)
+    data = summary(scenario, result, validation.coverage, grid_minutes, hours, gaps)
     data["violations"] = len(validation.violations)
     return Plan(
         scenario=scenario,

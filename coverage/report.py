@@ -7,7 +7,7 @@ and the validator's coverage, and returns things for the CLI to show or write.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,10 +20,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario
+from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
 from coverage.solver.result import Result
 from coverage.staffing import projected_service_level
-from coverage.timegrid import Shift, iso_local, iso_utc, local_instant
+from coverage.timegrid import Shift, Week, iso_local, iso_utc, local_instant
 from coverage.validate import Coverage
 
 ROSTER_COLUMNS = [
@@ -88,7 +88,9 @@ def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
         frame["contacts"] = np.round(requirements.contacts, 3)
         frame["service_level"] = [
             round(projected_service_level(n, c, a, seconds, scenario.staffing), 4)
-            for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
+            for n, c, a in zip(
+                scheduled, requirements.contacts, requirements.aht_seconds, strict=True
+            )
         ]
     return frame
 
@@ -157,6 +159,23 @@ def agent_hours_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
+def summary_service_level(scenario: Scenario, coverage: Coverage) -> float | None:
+    """The week's projected service level, weighted by contacts (None without contacts)."""
+    requirements = coverage.requirements
+    if requirements.contacts is None or requirements.aht_seconds is None:
+        return None
+    total = sum(requirements.contacts)
+    if not total:
+        return None
+    seconds = coverage.week.interval_minutes * 60
+    scheduled = coverage.per_interval(coverage.on).mean(axis=1)
+    answered = sum(
+        projected_service_level(n, c, a, seconds, scenario.staffing) * c
+        for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
+    )
+    return round(answered / total, 4)
+
+
 def summary(
     scenario: Scenario,
     result: Result,
@@ -181,22 +200,25 @@ def summary(
         "solve_seconds": round(result.runtime, 3),
         "objective_terms": result.terms,
         "objective_weights": result.weights,
+        "stages": [
+            {
+                "terms": list(stage.terms),
+                "status": stage.status.value,
+                "objective": stage.objective,
+                "best_bound": stage.best_bound,
+                "seconds": round(stage.seconds, 3),
+            }
+            for stage in result.stages
+        ],
     }
     if coverage is not None and week is not None:
         data["week_start_utc"] = iso_utc(week.start_utc)
         data["week_end_utc"] = iso_utc(week.end_utc)
         data.update({k: round(v, 4) for k, v in coverage.totals().items()})
         requirements = coverage.requirements
-        if requirements.contacts is not None and requirements.aht_seconds is not None:
-            seconds = week.interval_minutes * 60
-            scheduled = coverage.per_interval(coverage.on).mean(axis=1)
-            levels = [
-                projected_service_level(n, c, a, seconds, scenario.staffing) * c
-                for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
-            ]
-            total = sum(requirements.contacts)
-            data["contacts"] = round(total, 3)
-            data["service_level"] = round(sum(levels) / total, 4) if total else None
+        if requirements.contacts is not None:
+            data["contacts"] = round(sum(requirements.contacts), 3)
+            data["service_level"] = summary_service_level(scenario, coverage)
             data["service_level_target"] = scenario.staffing.service_level
     if gaps is not None:
         data["gaps"] = len(gaps)
@@ -215,29 +237,71 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     status = data["status"]
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(status, "red")
     gap = data.get("gap")
-    proof = "proven optimal" if status == "OPTIMAL" else f"gap to bound {gap:.1%}" if gap is not None else ""
-    grid.add_row("Status", Text(f"{status}  {proof}  ({data['solve_seconds']:.1f} s)", style=colour))
-    grid.add_row("Week", f"{data.get('week_start_utc', data['week_start'])} → {data.get('week_end_utc', '')} "
-                 f"(report zone {data['timezone']}, {data['interval_minutes']}-min intervals)")
-    grid.add_row("Team", f"{data['agents']} agents; coverage exact on a {data['grid_minutes']}-minute UTC grid")
+    proof = (
+        "proven optimal"
+        if status == "OPTIMAL"
+        else f"gap to bound {gap:.1%}"
+        if gap is not None
+        else ""
+    )
+    grid.add_row(
+        "Status", Text(f"{status}  {proof}  ({data['solve_seconds']:.1f} s)", style=colour)
+    )
+    for stage in data.get("stages", []):
+        detail = (
+            "proven optimal"
+            if stage["status"] == "OPTIMAL"
+            else (
+                f"best {stage['objective']:g}, bound {stage['best_bound']:g}"
+                if stage["objective"] is not None
+                else "no solution"
+            )
+        )
+        grid.add_row(
+            f"  {' + '.join(stage['terms'])}",
+            f"{stage['status']}: {detail} ({stage['seconds']:.1f} s)",
+        )
+    grid.add_row(
+        "Week",
+        f"{data.get('week_start_utc', data['week_start'])} → {data.get('week_end_utc', '')} "
+        f"(report zone {data['timezone']}, {data['interval_minutes']}-min intervals)",
+    )
+    grid.add_row(
+        "Team",
+        f"{data['agents']} agents; coverage exact on a {data['grid_minutes']}-minute UTC grid",
+    )
     if "required_agent_hours" in data:
         uncovered = data["uncovered_hours"]
         grid.add_row(
             "Uncovered",
-            Text(f"{uncovered:g} h with fewer than the minimum on", style="red" if uncovered else "green"),
+            Text(
+                f"{uncovered:g} h with fewer than the minimum on",
+                style="red" if uncovered else "green",
+            ),
         )
         grid.add_row(
             "Agent-hours",
-            f"required {data['required_agent_hours']:g} · scheduled {data['scheduled_agent_hours']:g} · "
+            f"required {data['required_agent_hours']:g} · "
+            f"scheduled {data['scheduled_agent_hours']:g} · "
             f"short {data['shortfall_agent_hours']:g} · over {data['overstaffed_agent_hours']:g}",
         )
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",
-                f"{data['service_level']:.1%} projected (target {data['service_level_target']:.0%})",
+                f"{data['service_level']:.1%} projected "
+                f"(target {data['service_level_target']:.0%})",
             )
         grid.add_row("Gaps", f"{data.get('gaps', 0)} runs of intervals short of the requirement")
     return Panel(grid, title=escape(data["scenario"]), border_style=colour)
+
+
+def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray | None:
+    """Minutes of the week in that local hour, or None if the clocks skip it."""
+    start = local_instant(day, hour * 60, zone)
+    if start is None:
+        return None
+    first = week.minute_of_week(start)
+    return np.arange(first, first + 60) % WEEK_MINUTES
 
 
 def _cell_style(scheduled: float, required: float, floor: int, lowest: float) -> str:
@@ -254,24 +318,27 @@ def heatmap(scenario: Scenario, coverage: Coverage) -> Group:
     """Scheduled (and required) by day x hour in the scenario's zone."""
     zone = ZoneInfo(scenario.timezone)
     week = coverage.week
-    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"Agents on / required by hour ({scenario.timezone})")
+    table = Table(
+        box=box.SIMPLE_HEAD, padding=0, title=f"Agents on / required by hour ({scenario.timezone})"
+    )
     table.add_column("day", style="bold", no_wrap=True)
     for hour in range(24):
         table.add_column(f"{hour:02d}", justify="center", no_wrap=True, min_width=4)
     for day in scenario.week_dates:
         cells: list[Text | str] = []
         for hour in range(24):
-            start = local_instant(day, hour * 60, zone)
-            if start is None:
+            minutes = _local_hour(day, hour, zone, week)
+            if minutes is None:
                 cells.append(Text("·", style="dim"))
                 continue
-            first = week.minute_of_week(start)
-            minutes = (np.arange(first, first + 60)) % WEEK_MINUTES
             on, required = coverage.on[minutes], coverage.required[minutes]
             scheduled, need = float(on.mean()), float(required.mean())
             label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
             cells.append(
-                Text(f"{label}/{need:.0f}", style=_cell_style(scheduled, need, coverage.min_agents, float(on.min())))
+                Text(
+                    f"{label}/{need:.0f}",
+                    style=_cell_style(scheduled, need, coverage.min_agents, float(on.min())),
+                )
             )
         table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
     legend = Text.assemble(
@@ -300,16 +367,22 @@ def _neighbour_zones(scenario: Scenario, start: datetime, end: datetime) -> str:
     parts = []
     for zone in dict.fromkeys((ending, starting)):
         local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
-        parts.append(f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}")
+        parts.append(
+            f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}"
+        )
     return "; ".join(parts)
 
 
 def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table:
     """The worst gaps first: uncovered ones, then by shortfall agent-hours."""
-    worst = gaps.sort_values(["uncovered", "shortfall_agent_hours"], ascending=[False, False]).head(limit)
+    worst = gaps.sort_values(["uncovered", "shortfall_agent_hours"], ascending=[False, False]).head(
+        limit
+    )
     table = Table(title=f"Worst gaps ({len(worst)} of {len(gaps)})", box=box.SIMPLE_HEAD)
     for column in ("UTC", "hours", "min on", "max short", "agent-h short", "local time nearby"):
-        table.add_column(column, justify="right" if column not in ("UTC", "local time nearby") else "left")
+        table.add_column(
+            column, justify="right" if column not in ("UTC", "local time nearby") else "left"
+        )
     for row in worst.itertuples():
         start = datetime.fromisoformat(str(row.start_utc))
         end = datetime.fromisoformat(str(row.end_utc))
@@ -329,7 +402,9 @@ def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table
 def agent_hours_table(frame: pd.DataFrame) -> Table:
     table = Table(title="Agents", box=box.SIMPLE_HEAD)
     for column in ("agent", "zone", "hours", "contract", "days", "local starts"):
-        table.add_column(column, justify="right" if column in ("hours", "contract", "days") else "left")
+        table.add_column(
+            column, justify="right" if column in ("hours", "contract", "days") else "left"
+        )
     for row in frame.itertuples():
         table.add_row(
             escape(f"{row.agent_name} ({row.agent_id})"),
@@ -346,19 +421,19 @@ def requirement_table(scenario: Scenario, coverage: Coverage) -> Table:
     """The requirement curve (no roster yet): required agents by day x hour."""
     zone = ZoneInfo(scenario.timezone)
     week = coverage.week
-    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"Required agents by hour ({scenario.timezone})")
+    table = Table(
+        box=box.SIMPLE_HEAD, padding=0, title=f"Required agents by hour ({scenario.timezone})"
+    )
     table.add_column("day", style="bold", no_wrap=True)
     for hour in range(24):
         table.add_column(f"{hour:02d}", justify="right", min_width=3)
     for day in scenario.week_dates:
         cells = []
         for hour in range(24):
-            start = local_instant(day, hour * 60, zone)
-            if start is None:
+            minutes = _local_hour(day, hour, zone, week)
+            if minutes is None:
                 cells.append("·")
                 continue
-            first = week.minute_of_week(start)
-            minutes = np.arange(first, first + 60) % WEEK_MINUTES
             cells.append(f"{coverage.required[minutes].max():.0f}")
         table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
     return table
@@ -366,13 +441,23 @@ def requirement_table(scenario: Scenario, coverage: Coverage) -> Table:
 
 def team_table(scenario: Scenario) -> Table:
     table = Table(title=f"Team ({len(scenario.agents)} agents)", box=box.SIMPLE_HEAD)
-    for column in ("id", "name", "zone", "week h", "days", "shifts h", "window", "availability", "days off"):
+    for column in (
+        "id",
+        "name",
+        "zone",
+        "week h",
+        "days",
+        "shifts h",
+        "window",
+        "availability",
+        "days off",
+    ):
         table.add_column(column)
     for agent in scenario.agents:
         rules = agent.rules
         contract = agent.contract(scenario.week_dates)
         availability = ", ".join(
-            f"{WEEKDAYS[w.day]} {w.start // 60:02d}:{w.start % 60:02d}-{w.end // 60:02d}:{w.end % 60:02d}"
+            f"{WEEKDAYS[w.day]} {format_clock(w.start)}-{format_clock(w.end)}"
             for w in agent.availability
         )
         table.add_row(
@@ -382,8 +467,7 @@ def team_table(scenario: Scenario) -> Table:
             f"{contract.minutes / 60:g}",
             str(contract.max_days),
             "/".join(f"{h:g}" for h in rules.shift_hours),
-            f"{rules.earliest_start // 60:02d}:{rules.earliest_start % 60:02d}-"
-            f"{rules.latest_end // 60:02d}:{rules.latest_end % 60:02d}",
+            f"{format_clock(rules.earliest_start)}-{format_clock(rules.latest_end)}",
             availability or "any",
             ", ".join(sorted(d.isoformat() for d in agent.time_off if d in scenario.week_dates)),
         )

@@ -58,7 +58,11 @@ def scheduled_agents(on_phone: float, staffing: Staffing) -> int:
 
 
 def projected_service_level(
-    scheduled: float, contacts: float, aht_seconds: float, interval_seconds: float, staffing: Staffing
+    scheduled: float,
+    contacts: float,
+    aht_seconds: float,
+    interval_seconds: float,
+    staffing: Staffing,
 ) -> float:
     """Service level the scheduled agents would give, after shrinkage (whole agents)."""
     traffic = traffic_erlangs(contacts, aht_seconds, interval_seconds)

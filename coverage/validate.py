@@ -111,7 +111,9 @@ def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return reach >= end
 
 
-def _check_agent(agent: Agent, shifts: list[Shift], week_dates: tuple[date, ...]) -> list[Violation]:
+def _check_agent(
+    agent: Agent, shifts: list[Shift], week_dates: tuple[date, ...]
+) -> list[Violation]:
     rules, zone = agent.rules, agent.zone
     problems: list[Violation] = []
 
@@ -129,7 +131,10 @@ def _check_agent(agent: Agent, shifts: list[Shift], week_dates: tuple[date, ...]
         if day in agent.time_off:
             fail("time off", f"{when} is on a day off")
         if shift.minutes not in rules.shift_minutes:
-            fail("shift length", f"{when} lasts {shift.minutes / 60:g} h, allowed {rules.shift_hours}")
+            fail(
+                "shift length",
+                f"{when} lasts {shift.minutes / 60:g} h, allowed {rules.shift_hours}",
+            )
         start_minute = local.hour * 60 + local.minute
         if local.second or start_minute % rules.start_step_minutes:
             fail("start grid", f"{when} is not on the {rules.start_step_minutes}-minute grid")
@@ -161,12 +166,15 @@ def _check_agent(agent: Agent, shifts: list[Shift], week_dates: tuple[date, ...]
     ordered = sorted(shifts, key=lambda s: s.start_utc)
     rest = timedelta(minutes=rules.min_rest_minutes)
     for before, after in zip(ordered, ordered[1:] + ordered[:1], strict=True):
-        next_start = after.start_utc if after.start_utc > before.start_utc else after.start_utc + WEEK
+        next_start = (
+            after.start_utc if after.start_utc > before.start_utc else after.start_utc + WEEK
+        )
         if next_start - before.end_utc < rest:
             fail(
                 "rest",
                 f"{(next_start - before.end_utc) / timedelta(hours=1):g} h between the shift "
-                f"ending {iso_utc(before.end_utc)} and the next, at least {rules.min_rest_hours:g} h",
+                f"ending {iso_utc(before.end_utc)} and the next, "
+                f"at least {rules.min_rest_hours:g} h",
             )
 
     worked_days = [d in days for d in week_dates]
@@ -178,7 +186,10 @@ def _check_agent(agent: Agent, shifts: list[Shift], week_dates: tuple[date, ...]
             run = run + 1 if worked_today else 0
             longest = max(longest, run)
     if longest > rules.max_consecutive_days:
-        fail("consecutive days", f"works {longest} days in a row, at most {rules.max_consecutive_days}")
+        fail(
+            "consecutive days",
+            f"works {longest} days in a row, at most {rules.max_consecutive_days}",
+        )
     return problems
 
 

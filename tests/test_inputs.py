@@ -12,7 +12,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
-from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -115,10 +114,7 @@ CASES = (
 
 
 def params(cases: tuple[Broken, ...]) -> list[object]:
-    return [
-        pytest.param(case, id=case.case)
-        for case in cases
-    ]
+    return [pytest.param(case, id=case.case) for case in cases]
 
 
 def expected_where(case: Broken) -> str:

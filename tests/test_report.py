@@ -42,7 +42,11 @@ def test_gaps_are_runs_of_short_intervals_and_the_run_across_the_week_end_is_one
 
 
 def test_a_half_covered_hour_is_in_the_gap_with_half_an_agent_hour_short() -> None:
-    plan = scenario([agent("a"), agent("b")], lambda s: 1 if s.weekday() == 0 and 9 <= s.hour < 18 else 0, min_agents=0)
+    plan = scenario(
+        [agent("a"), agent("b")],
+        lambda s: 1 if s.weekday() == 0 and 9 <= s.hour < 18 else 0,
+        min_agents=0,
+    )
     gaps = gaps_frame(measure_coverage(plan, [on_from(9.5)]))
     assert list(gaps["start_utc"]) == ["2026-03-23T09:00:00Z", "2026-03-23T17:00:00Z"]
     assert list(gaps["shortfall_agent_hours"]) == [0.5, 0.5]

@@ -108,7 +108,7 @@ def test_availability_limits_when_an_agent_works() -> None:
     result, _ = solve_and_validate(scenario([agent("a", availability=windows)]))
     for shift in result.roster:
         assert shift.start_utc.weekday() < 5
-        assert 12 <= shift.start_utc.hour and shift.end_utc.hour <= 21
+        assert shift.start_utc.hour >= 12 and shift.end_utc.hour <= 21
 
 
 def test_a_contract_that_cannot_fit_is_an_input_error_naming_the_agent() -> None:
@@ -127,7 +127,9 @@ def test_flexible_lengths_add_up_to_the_contract_exactly() -> None:
 
 
 def test_a_too_short_time_limit_returns_a_status_not_an_exception() -> None:
-    team = [agent(f"a{i}", zone) for i, zone in enumerate(["UTC", "Asia/Tokyo", "America/Chicago"] * 4)]
+    team = [
+        agent(f"a{i}", zone) for i, zone in enumerate(["UTC", "Asia/Tokyo", "America/Chicago"] * 4)
+    ]
     result = solve(scenario(team, 3), time_limit=0.01, workers=1)
     assert result.status in (Status.FEASIBLE, Status.UNKNOWN, Status.OPTIMAL)
     if result.found_roster:

@@ -36,7 +36,9 @@ def utc(*parts: int) -> datetime:
         ("Asia/Kathmandu", date(2026, 3, 23), utc(2026, 3, 23, 3, 15)),
     ],
 )
-def test_local_nine_oclock_is_the_right_utc_instant(zone: str, day: date, expected: datetime) -> None:
+def test_local_nine_oclock_is_the_right_utc_instant(
+    zone: str, day: date, expected: datetime
+) -> None:
     assert local_instant(day, 9 * 60, ZoneInfo(zone)) == expected
 
 

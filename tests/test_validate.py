@@ -32,12 +32,12 @@ def test_a_valid_office_week_has_no_violations() -> None:
 @pytest.mark.parametrize(
     ("roster", "fields", "rule"),
     [
-        (OFFICE_WEEK[:4] + [shift(4, 9, 9)], {}, "shift length"),
-        (OFFICE_WEEK[:4] + [shift(4, 9.25)], {}, "start grid"),
-        (OFFICE_WEEK[:4] + [shift(4, 6)], {}, "local window"),
-        (OFFICE_WEEK[:4] + [shift(4, 14.5)], {}, "local window"),
+        ([*OFFICE_WEEK[:4], shift(4, 9, 9)], {}, "shift length"),
+        ([*OFFICE_WEEK[:4], shift(4, 9.25)], {}, "start grid"),
+        ([*OFFICE_WEEK[:4], shift(4, 6)], {}, "local window"),
+        ([*OFFICE_WEEK[:4], shift(4, 14.5)], {}, "local window"),
         (OFFICE_WEEK[:4], {}, "weekly hours"),
-        (OFFICE_WEEK[:4] + [shift(3, 9)], {}, "one shift per day"),
+        ([*OFFICE_WEEK[:4], shift(3, 9)], {}, "one shift per day"),
         (
             OFFICE_WEEK,
             {"time_off": frozenset({WEEK_OF_MARCH})},
@@ -45,7 +45,11 @@ def test_a_valid_office_week_has_no_violations() -> None:
         ),
         (
             OFFICE_WEEK,
-            {"availability": tuple(AvailabilityWindow(day=d, start=600, end=1200) for d in range(7))},
+            {
+                "availability": tuple(
+                    AvailabilityWindow(day=d, start=600, end=1200) for d in range(7)
+                )
+            },
             "availability",
         ),
         (
@@ -59,10 +63,12 @@ def test_a_valid_office_week_has_no_violations() -> None:
         (OFFICE_WEEK, {"max_consecutive_days": 4}, "consecutive days"),
         # Fri, Sat, Sun then Mon, Tue of the next week: five in a row around the wrap.
         ([shift(d, 9) for d in (0, 1, 4, 5, 6)], {"max_consecutive_days": 4}, "consecutive days"),
-        (OFFICE_WEEK[:4] + [shift(7, 9)], {}, "week"),
+        ([*OFFICE_WEEK[:4], shift(7, 9)], {}, "week"),
     ],
 )
-def test_each_broken_rule_is_reported(roster: list[Shift], fields: dict[str, object], rule: str) -> None:
+def test_each_broken_rule_is_reported(
+    roster: list[Shift], fields: dict[str, object], rule: str
+) -> None:
     assert rule in rules_broken(roster, **fields)
 
 

@@ -1,7 +1,7 @@
 """The OR-Tools CP-SAT roster solver."""
 
 from coverage.solver.problem import Problem
-from coverage.solver.result import Progress, Result, Status
+from coverage.solver.result import Progress, Result, StageOutcome, Status
 from coverage.solver.solve import solve
 
-__all__ = ["Problem", "Progress", "Result", "Status", "solve"]
+__all__ = ["Problem", "Progress", "Result", "StageOutcome", "Status", "solve"]

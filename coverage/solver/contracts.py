@@ -16,7 +16,9 @@ def _signature(option: AgentOptions) -> tuple[object, ...]:
 def _why(option: AgentOptions) -> str:
     agent, contract = option.agent, option.contract
     rules = agent.rules
-    longest_per_day = sorted((max((c.minutes for c in day), default=0) for day in option.days), reverse=True)
+    longest_per_day = sorted(
+        (max((c.minutes for c in day), default=0) for day in option.days), reverse=True
+    )
     most = sum(longest_per_day[: contract.max_days])
     needed = f"{contract.minutes / 60:g} h on at most {contract.max_days} days"
     if contract.days_off:

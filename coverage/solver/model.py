@@ -19,8 +19,9 @@ from coverage.timegrid import WEEK
 # Objective terms in strict priority order (first matters most).
 UNCOVERED = "uncovered"
 SHORTFALL = "shortfall"
+HIRES = "hires"  # only when the problem has optional (hypothetical) agents
 START_TIMES = "start_time_changes"
-TERMS = (UNCOVERED, SHORTFALL, START_TIMES)
+TERMS = (UNCOVERED, SHORTFALL, HIRES, START_TIMES)
 # The search runs in stages: coverage first, then start times with coverage held.
 # One weighted objective over all terms has a weak bound (the start-time term's
 # LP relaxation is loose), and proving it optimal took minutes instead of seconds.
@@ -38,8 +39,14 @@ class Term:
 class RosterModel:
     """Builds the CP-SAT model for a problem; ``with_objective=False`` keeps only hard rules."""
 
-    def __init__(self, problem: Problem, with_objective: bool = True) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        with_objective: bool = True,
+        stages: tuple[tuple[str, ...], ...] = STAGES,
+    ) -> None:
         self.problem = problem
+        self.stages = stages
         self.model = cp_model.CpModel()
         # choices[a][d] = [(candidate, var), ...] for agent a on local day d
         self.choices: list[list[list[tuple[Candidate, cp_model.IntVar]]]] = []
@@ -51,6 +58,12 @@ class RosterModel:
         self.short: list[cp_model.IntVar] = []
         self.starts_at: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
         self.extra_starts: dict[int, cp_model.IntVar] = {}
+        # hired[a] for optional agents; 1 for everyone else
+        self.hired: dict[int, cp_model.IntVar] = {
+            a: self.model.new_bool_var(f"hired[{a}]")
+            for a, option in enumerate(problem.options)
+            if option.optional
+        }
         self.weights: dict[str, int] = {}
 
         self.add_shift_variables()
@@ -64,6 +77,8 @@ class RosterModel:
             self.add_uncovered_term(on)
             self.add_shortfall_term(on)
             self.add_start_time_term()
+            if self.hired:
+                self.add_hires_term()
             self.set_weights()
 
     # --- variables -----------------------------------------------------------------
@@ -77,8 +92,12 @@ class RosterModel:
                 )
             self.choices.append(agent_days)
 
-    def add_hint(self, shifts: list[list[Candidate]]) -> None:
-        """Hint a complete roster: the chosen shifts per agent and every variable they imply."""
+    def add_hint(self, shifts: list[list[Candidate]]) -> dict[str, int]:
+        """Hint a complete roster: the chosen shifts per agent and every variable they imply.
+
+        Returns the roster's objective terms, for when the search finds nothing better.
+        """
+        extra_starts = 0
         slots = self.problem.slots
         on = [0] * slots
         for a, agent_days in enumerate(self.choices):
@@ -98,12 +117,23 @@ class RosterModel:
                 self.model.add_hint(used, minute in starts)
             if a in self.extra_starts:
                 self.model.add_hint(self.extra_starts[a], max(0, len(starts) - 1))
+                extra_starts += max(0, len(starts) - 1)
+            if a in self.hired:
+                self.model.add_hint(self.hired[a], bool(shifts[a]))
         floor = self.problem.scenario.staffing.min_agents
         required = self.problem.required_per_slot
         for t in range(len(self.on)):
             self.model.add_hint(self.on[t], on[t])
             self.model.add_hint(self.missing[t], max(0, floor - on[t]))
             self.model.add_hint(self.short[t], max(0, required[t] - on[t]))
+        values = {
+            UNCOVERED: sum(max(0, floor - n) for n in on),
+            SHORTFALL: sum(max(0, r - n) for r, n in zip(required, on, strict=True)),
+            START_TIMES: extra_starts,
+        }
+        if self.hired:
+            values[HIRES] = sum(1 for a in self.hired if shifts[a])
+        return {name: value for name, value in values.items() if name in self.terms}
 
     # --- hard rules ----------------------------------------------------------------
 
@@ -124,7 +154,22 @@ class RosterModel:
         """Exactly the contract's minutes for the week (weekly hours less time off)."""
         for a, agent_days in enumerate(self.choices):
             minutes = self.problem.options[a].contract.minutes
-            self.model.add(sum(c.minutes * var for day in agent_days for c, var in day) == minutes)
+            worked = sum(c.minutes * var for day in agent_days for c, var in day)
+            self.model.add(worked == minutes * self.is_hired(a))
+
+    def is_hired(self, a: int) -> cp_model.LinearExprT:
+        return self.hired.get(a, 1)
+
+    def add_hire_limit(self, max_hires: int) -> None:
+        """At most ``max_hires`` optional agents; identical copies are hired in order."""
+        self.model.add(sum(self.hired.values()) <= max_hires)
+        previous: dict[object, cp_model.IntVar] = {}
+        for a, hired in self.hired.items():
+            agent = self.problem.options[a].agent
+            key = (agent.timezone, agent.rules, agent.availability, agent.time_off)
+            if key in previous:
+                self.model.add(previous[key] >= hired)  # symmetry breaking
+            previous[key] = hired
 
     def add_max_days(self) -> None:
         for a, row in enumerate(self.works):
@@ -145,9 +190,7 @@ class RosterModel:
                     for candidate, var in day:
                         limit = candidate.shift.end_utc + rest
                         clashes = [
-                            other
-                            for c, other in next_day
-                            if c.shift.start_utc + shift_by < limit
+                            other for c, other in next_day if c.shift.start_utc + shift_by < limit
                         ]
                         if clashes:
                             self.model.add(var + sum(clashes) <= 1)
@@ -226,16 +269,21 @@ class RosterModel:
                 used.append(starts_at)
                 self.starts_at[a][minute] = starts_at
             extra = self.model.new_int_var(0, len(used) - 1, f"extra_starts[{a}]")
-            self.model.add(extra == sum(used) - 1)
+            self.model.add(extra == sum(used) - self.is_hired(a))
             extras.append(extra)
             self.extra_starts[a] = extra
             upper += len(used) - 1
         self.terms[START_TIMES] = Term(sum(extras), upper)
 
+    def add_hires_term(self) -> None:
+        """How many optional agents are hired."""
+        self.terms[HIRES] = Term(sum(self.hired.values()), len(self.hired))
+
     def set_weights(self) -> None:
-        """Weights that make each term strictly more important than all later ones."""
+        """Weights that make each term strictly more important than all later ones,
+        in the order of the stages (terms in no stage get weight 0)."""
         weight = 1
-        for name in reversed(TERMS):
+        for name in reversed([n for stage in self.stages for n in stage]):
             self.weights[name] = weight
             weight *= self.terms[name].upper_bound + 1
 
@@ -253,4 +301,4 @@ class RosterModel:
 
     def combined(self, values: dict[str, int]) -> int:
         """The lexicographic objective of term values, with the weights of ``set_weights``."""
-        return sum(self.weights[n] * values[n] for n in values)
+        return sum(self.weights.get(n, 0) * values[n] for n in values)

@@ -19,6 +19,7 @@ class AgentOptions:
     agent: Agent
     contract: Contract
     days: tuple[tuple[Candidate, ...], ...]
+    optional: bool = False  # a hypothetical hire the solver may leave out
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,20 @@ class Problem:
     options: tuple[AgentOptions, ...]
 
     @classmethod
-    def build(cls, scenario: Scenario, requirements: Requirements | None = None) -> Problem:
+    def build(
+        cls,
+        scenario: Scenario,
+        requirements: Requirements | None = None,
+        optional: frozenset[str] = frozenset(),
+    ) -> Problem:
+        """Candidates for every agent; those in ``optional`` may be left out entirely."""
         requirements = requirements or build_requirements(scenario)
         options = tuple(
             AgentOptions(
                 agent,
                 agent.contract(scenario.week_dates),
                 tuple(tuple(day) for day in candidates_for(agent, scenario.week_dates)),
+                agent.id in optional,
             )
             for agent in scenario.agents
         )

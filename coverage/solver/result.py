@@ -26,13 +26,31 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class StageOutcome:
+    """One stage of the search: which terms it minimised and how far it got."""
+
+    terms: tuple[str, ...]
+    status: Status
+    objective: float | None
+    best_bound: float | None
+    seconds: float
+
+    @property
+    def name(self) -> str:
+        return " + ".join(self.terms)
+
+
+@dataclass(frozen=True)
 class Result:
     """The outcome of ``solve``.
 
     ``runtime`` is the whole wall time, of which ``build_seconds`` went to the
-    contract check, the greedy start and building the model. ``terms`` gives each named objective term of the returned roster in its own
+    contract check, the greedy start and building the model. ``terms`` gives
+    each named objective term of the returned roster in its own
     unit (agent-hours, or a count); ``weights`` the factor each has in the
-    objective, which ranks them in strict priority.
+    objective, which ranks them in strict priority; ``stages`` how each stage of
+    the search ended (coverage can be proven optimal while the start-time
+    tie-breaker is still only feasible).
     """
 
     status: Status
@@ -43,6 +61,7 @@ class Result:
     build_seconds: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
+    stages: tuple[StageOutcome, ...] = ()
 
     @property
     def found_roster(self) -> bool:

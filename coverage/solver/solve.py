@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from coverage.models import Scenario
 from coverage.solver.contracts import check_contracts
-from coverage.solver.model import STAGES, START_TIMES, TERMS, RosterModel
+from coverage.solver.model import HIRES, STAGES, START_TIMES, TERMS, RosterModel
 from coverage.solver.problem import Problem
-from coverage.solver.result import Progress, Result, Status
+from coverage.solver.result import Progress, Result, StageOutcome, Status
 from coverage.solver.start import greedy_start
+from coverage.timegrid import Shift
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -21,9 +22,9 @@ _STATUS = {
     cp_model.INFEASIBLE: Status.INFEASIBLE,
     cp_model.UNKNOWN: Status.UNKNOWN,
 }
-# Share of the time limit the coverage stage may use when it cannot prove its
-# optimum; the rest is left for start times.
-COVERAGE_SHARE = 0.85
+# Share of the remaining time a stage may use when it cannot prove its optimum;
+# the rest is left for the later stages.
+STAGE_SHARE = 0.85
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
@@ -70,6 +71,9 @@ def solve(
     seed: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     problem: Problem | None = None,
+    start_roster: Sequence[Shift] = (),
+    stages: tuple[tuple[str, ...], ...] = STAGES,
+    max_optional: int | None = None,
 ) -> Result:
     """Plan the scenario's week; settings default to the scenario's ``[solver]`` table.
 
@@ -79,14 +83,25 @@ def solve(
     raise ``InputError`` before solving. A team that cannot cover the week is
     not an error: it gets its best roster, and the result says how far from
     proven optimal it is.
+
+    ``start_roster`` warm-starts the agents it has shifts for (a previous plan);
+    ``problem`` may mark optional agents, of whom at most ``max_optional`` are
+    hired; ``stages`` orders the objective terms (see ``coverage.solver.model``).
     """
     settings = scenario.solver
     started = time.perf_counter()
     limit = time_limit or settings.time_limit_seconds
     problem = problem or Problem.build(scenario)
     check_contracts(problem)
-    roster_model = RosterModel(problem)
-    roster_model.add_hint(greedy_start(problem))
+    roster_model = RosterModel(problem, stages=stages)
+    if max_optional is not None:
+        roster_model.add_hire_limit(max_optional)
+    chosen = greedy_start(problem, start_roster)
+    values = roster_model.add_hint(chosen)  # the fallback if the search finds nothing
+    complete = all(
+        shifts or option.optional or option.contract.minutes == 0
+        for shifts, option in zip(chosen, problem.options, strict=True)
+    )
     build_seconds = time.perf_counter() - started
 
     solver = cp_model.CpSolver()
@@ -94,14 +109,13 @@ def solve(
     solver.parameters.random_seed = settings.seed if seed is None else seed
     _tune(solver.parameters)
 
-    values: dict[str, int] = {}
-    bound = 0
+    outcomes: list[StageOutcome] = []
+    bound: int | None = 0
     proven = True
-    status = Status.UNKNOWN
-    for number, names in enumerate(STAGES):
+    for number, names in enumerate(stages):
         remaining = limit - (time.perf_counter() - started)
-        last = number == len(STAGES) - 1
-        share = remaining if last else remaining * COVERAGE_SHARE
+        last = number == len(stages) - 1
+        share = remaining if last else remaining * STAGE_SHARE
         solver.parameters.max_time_in_seconds = max(0.05, share)
         roster_model.minimize_stage(names)
         callback = None
@@ -109,18 +123,38 @@ def solve(
             callback = _ProgressReporter(
                 " + ".join(names), on_progress, time.perf_counter() - started
             )
+        stage_started = time.perf_counter()
         code = solver.solve(roster_model.model, callback)
         stage_status = _STATUS.get(code, Status.UNKNOWN)
-        if stage_status not in (Status.OPTIMAL, Status.FEASIBLE):
+        found = stage_status in (Status.OPTIMAL, Status.FEASIBLE)
+        outcomes.append(
+            StageOutcome(
+                names,
+                stage_status,
+                solver.objective_value if found else None,
+                solver.best_objective_bound if found else None,
+                time.perf_counter() - stage_started,
+            )
+        )
+        if not found:
+            proven = False  # keep the previous stage's roster (or the greedy start)
             if number == 0:
-                status = stage_status
-                break
-            proven = False  # keep the previous stage's roster
+                bound = None
+                if not complete or stage_status is Status.INFEASIBLE:
+                    return Result(
+                        stage_status,
+                        None,
+                        None,
+                        time.perf_counter() - started,
+                        build_seconds=build_seconds,
+                        weights=dict(roster_model.weights),
+                        stages=tuple(outcomes),
+                    )
+                break  # later stages would lose coverage without this one's level to hold
             continue
-        status = Status.FEASIBLE
         unit = min(roster_model.weights[n] for n in names)
         values = {n: int(solver.value(t.expression)) for n, t in roster_model.terms.items()}
-        if proven:
+        if proven and bound is not None:
             bound += int(solver.best_objective_bound) * unit
         proven = proven and stage_status is Status.OPTIMAL
         chosen = [
@@ -132,12 +166,7 @@ def solve(
             _hint_solution(roster_model, solver)
     runtime = time.perf_counter() - started
 
-    if not values:
-        return Result(
-            status, None, None, runtime, build_seconds=build_seconds, weights=dict(roster_model.weights)
-        )
-    if proven:
-        status = Status.OPTIMAL
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
     roster = tuple(
         sorted(
             (c.shift for agent_shifts in chosen for c in agent_shifts),
@@ -148,10 +177,15 @@ def solve(
     return Result(
         status=status,
         objective=float(roster_model.combined(values)),
-        best_bound=float(max(bound, 0)),
+        best_bound=None if bound is None else float(max(bound, 0)),
         runtime=runtime,
         roster=roster,
         build_seconds=build_seconds,
-        terms={n: values[n] * (1 if n == START_TIMES else hours_per_slot) for n in TERMS},
+        terms={
+            n: values[n] * (1 if n in (START_TIMES, HIRES) else hours_per_slot)
+            for n in TERMS
+            if n in values
+        },
         weights=dict(roster_model.weights),
+        stages=tuple(outcomes),
     )

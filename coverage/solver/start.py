@@ -1,4 +1,5 @@
-"""A greedy first roster: each agent in turn takes the shifts that cover most of what is still missing.
+"""A greedy first roster: each agent in turn takes the shifts that cover most
+of what is still missing.
 
 It gives the CP-SAT search a complete, feasible starting point (a hint), so a
 roster exists from the first second even on large teams. Each agent's choice
@@ -9,24 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
-from coverage.solver.model import RosterModel
+from coverage.solver.model import START_TIMES, RosterModel
 from coverage.solver.problem import AgentOptions, Problem
+from coverage.timegrid import Shift
 
 
 def solve_agent_alone(
     problem: Problem, option: AgentOptions, gains: Sequence[Sequence[int]] | None = None
 ) -> list[Candidate] | None:
-    """The agent's best week on their own (max total gain), or None if their rules contradict."""
-    alone = RosterModel(replace(problem, options=(option,)), with_objective=False)
+    """The agent's best week on their own, or None if their rules contradict.
+
+    With ``gains`` (per candidate shift), the week maximises the total gain and,
+    among equal gains, uses the fewest distinct local start times.
+    """
+    alone = RosterModel(
+        replace(problem, options=(replace(option, optional=False),)), with_objective=False
+    )
     (agent_days,) = alone.choices
     if gains is not None:
-        alone.model.maximize(
-            sum(gain * var for d, day in enumerate(agent_days) for (_, var), gain in zip(day, gains[d], strict=True))
+        alone.add_start_time_term()
+        extra = alone.terms[START_TIMES]
+        gain = sum(
+            g * var
+            for d, day in enumerate(agent_days)
+            for (_, var), g in zip(day, gains[d], strict=True)
         )
+        alone.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
@@ -36,23 +50,49 @@ def solve_agent_alone(
     return [c for day in agent_days for c, var in day if solver.boolean_value(var)]
 
 
-def greedy_start(problem: Problem) -> list[list[Candidate]]:
-    """Shifts per agent, chosen one agent at a time against the remaining need.
+def _kept(problem: Problem, roster: Sequence[Shift]) -> dict[int, list[Candidate]]:
+    """Agents whose shifts in ``roster`` are all among their candidates, with those candidates."""
+    by_agent: dict[str, set[tuple[datetime, datetime]]] = {}
+    for shift in roster:
+        by_agent.setdefault(shift.agent_id, set()).add((shift.start_utc, shift.end_utc))
+    kept: dict[int, list[Candidate]] = {}
+    for a, option in enumerate(problem.options):
+        wanted = by_agent.get(option.agent.id)
+        if wanted is None:
+            continue
+        found = [
+            c for day in option.days for c in day if (c.shift.start_utc, c.shift.end_utc) in wanted
+        ]
+        if len(found) == len(wanted):
+            kept[a] = found
+    return kept
+
+
+def greedy_start(problem: Problem, start_roster: Sequence[Shift] = ()) -> list[list[Candidate]]:
+    """Shifts per agent: those of ``start_roster`` where it has them, else chosen
+    one agent at a time against the remaining need.
 
     A slot below the ``min_agents`` floor is worth more than all shortfall
     elsewhere, mirroring the objective's priorities. Agents with the fewest
-    candidate shifts choose first, since they have the least room.
+    candidate shifts choose first, since they have the least room. Optional
+    (hypothetical) agents not in ``start_roster`` are left out.
     """
     slots = problem.slots
     required = problem.required_per_slot
     floor = problem.scenario.staffing.min_agents
     on = [0] * slots
     floor_weight = slots + 1
+    chosen: list[list[Candidate]] = [[] for _ in problem.options]
+    kept = _kept(problem, start_roster)
+    for a, shifts in kept.items():
+        chosen[a] = shifts
+        for candidate in shifts:
+            for t in problem.slots_of(candidate):
+                on[t % slots] += 1
     order = sorted(
-        range(len(problem.options)),
+        (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
         key=lambda a: (sum(len(day) for day in problem.options[a].days), a),
     )
-    chosen: list[list[Candidate]] = [[] for _ in problem.options]
     for a in order:
         option = problem.options[a]
         gains = [

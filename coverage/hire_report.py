@@ -1,0 +1,147 @@
+"""Hiring answers as data frames, JSON-ready dicts and Rich tables (nothing prints here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from coverage.hire import Baseline, HireOption, UntilResult, rank
+from coverage.plan import Plan, plan_from_result
+from coverage.timegrid import iso_utc
+
+HIRE_COLUMNS = [
+    "rank", "zone", "utc_offset", "uncovered_hours_closed", "shortfall_agent_hours_closed",
+    "service_level_before", "service_level_after", "service_level_change", "pattern",
+    "newly_covered_hours", "newly_covered_utc", "status", "gap",
+]  # fmt: skip
+
+
+def utc_offset(zone_name: str, instant: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    offset = instant.astimezone(ZoneInfo(zone_name)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _spans_text(option: HireOption, week_start: datetime) -> tuple[float, str]:
+    spans = option.newly_covered(week_start)
+    hours = sum((b - a).total_seconds() for a, b in spans) / 3600
+    return round(hours, 4), ";".join(f"{iso_utc(a)}/{iso_utc(b)}" for a, b in spans)
+
+
+def option_record(option: HireOption, week_start: datetime) -> dict[str, Any]:
+    """One placement (one or more hires) as a flat record."""
+    hours, spans = _spans_text(option, week_start)
+    return {
+        "zone": " + ".join(option.zones) or "(no hire)",
+        "utc_offset": " + ".join(utc_offset(z, week_start) for z in option.zones),
+        "uncovered_hours_closed": option.uncovered_closed,
+        "shortfall_agent_hours_closed": option.shortfall_closed,
+        "service_level_before": option.baseline.service_level,
+        "service_level_after": option.outcome.service_level,
+        "service_level_change": option.service_level_change,
+        "pattern": " | ".join(option.patterns()),
+        "newly_covered_hours": hours,
+        "newly_covered_utc": spans,
+        "status": option.result.status.value,
+        "gap": option.result.gap,
+    }
+
+
+def hire_frame(options: Sequence[HireOption], week_start: datetime) -> pd.DataFrame:
+    """One row per candidate zone, best first; equal gains share a rank."""
+    rows = [
+        {"rank": position, **option_record(option, week_start)}
+        for position, option in rank(options)
+    ]
+    return pd.DataFrame(rows, columns=HIRE_COLUMNS)
+
+
+def _level(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.1%}"
+
+
+def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for column in ("#", "zone", "offset", "uncovered h closed", "short ah closed", "SL change",
+                   "shift pattern (local)", "newly covered h"):  # fmt: skip
+        table.add_column(
+            column,
+            justify="right"
+            if "closed" in column or column in ("#", "newly covered h", "SL change")
+            else "left",
+        )
+    previous_rank = None
+    for row in frame.head(limit).itertuples():
+        tie = "=" if row.rank == previous_rank or (
+            len(frame) > row.Index + 1 and frame.iloc[row.Index + 1]["rank"] == row.rank
+        ) else ""  # fmt: skip
+        previous_rank = row.rank
+        table.add_row(
+            f"{row.rank}{tie}",
+            escape(str(row.zone)),
+            str(row.utc_offset),
+            f"{row.uncovered_hours_closed:g}",
+            f"{row.shortfall_agent_hours_closed:g}",
+            _level(row.service_level_change),
+            escape(str(row.pattern)),
+            f"{row.newly_covered_hours:g}",
+        )
+    return table
+
+
+def placements_table(
+    title: str, rows: Sequence[tuple[str, HireOption]], week_start: datetime
+) -> Table:
+    """Several placements side by side (greedy rounds, the joint model, until covered)."""
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for column in ("placement", "hires", "uncovered h closed", "short ah closed", "SL change",
+                   "shift patterns (local)", "status"):  # fmt: skip
+        table.add_column(
+            column, justify="right" if "closed" in column or column == "SL change" else "left"
+        )
+    for label, option in rows:
+        record = option_record(option, week_start)
+        table.add_row(
+            escape(label),
+            escape(record["zone"]),
+            f"{option.uncovered_closed:g}",
+            f"{option.shortfall_closed:g}",
+            _level(option.service_level_change),
+            escape(record["pattern"]),
+            option.result.status.value,
+        )
+    return table
+
+
+def baseline_record(baseline: Baseline) -> dict[str, Any]:
+    return {
+        "status": baseline.result.status.value,
+        "uncovered_hours": baseline.outcome.uncovered_hours,
+        "shortfall_agent_hours": baseline.outcome.shortfall_agent_hours,
+        "service_level": baseline.outcome.service_level,
+    }
+
+
+def until_record(until: UntilResult, week_start: datetime) -> dict[str, Any]:
+    return {
+        "target": until.target,
+        "reached": until.reached,
+        "proven_fewest": until.proven_fewest,
+        "hires": len(until.option.hires) if until.option and until.reached else None,
+        "reason": until.reason,
+        "placement": option_record(until.option, week_start) if until.option else None,
+    }
+
+
+def option_plan(option: HireOption, baseline: Baseline, grid_minutes: int) -> Plan:
+    """The week with the hires in it, written like ``coverage plan`` writes a plan."""
+    return plan_from_result(option.scenario, option.result, grid_minutes, baseline.requirements)
