@@ -269,16 +269,20 @@ def hire(
         ).files()
         placements: list[tuple[str, HireOption]] = []
         if hires > 1:
+            clock = time.perf_counter()
             with console.status(f"Greedy: best single hire, {hires} times over…"):
                 rounds = greedy_hires(
                     baseline, candidates, rules, hires, time_limit=time_limit,
                     processes=workers, seed=seed,
                 )  # fmt: skip
+            seconds["greedy"] = round(time.perf_counter() - clock, 2)
+            clock = time.perf_counter()
             with console.status(f"Joint model: up to {hires} hires placed together…"):
                 together = best_hires_together(
                     baseline, candidates, rules, hires, time_limit=joint_time_limit,
                     workers=workers, seed=seed, start=rounds[-1],
                 )  # fmt: skip
+            seconds["together"] = round(time.perf_counter() - clock, 2)
             placements = [(f"greedy, {i + 1} hire(s)", r) for i, r in enumerate(rounds)]
             placements.append((f"together, up to {hires}", together))
             report["greedy"] = [option_record(r, week_start) for r in rounds]

@@ -79,21 +79,19 @@ def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
             if "closed" in column or column in ("#", "newly covered h", "SL change")
             else "left",
         )
-    previous_rank = None
-    for row in frame.head(limit).itertuples():
-        tie = "=" if row.rank == previous_rank or (
-            len(frame) > row.Index + 1 and frame.iloc[row.Index + 1]["rank"] == row.rank
-        ) else ""  # fmt: skip
-        previous_rank = row.rank
+    records: list[dict[Any, Any]] = frame.to_dict(orient="records")
+    ranks = [r["rank"] for r in records]
+    for row in records[:limit]:
+        tie = "=" if ranks.count(row["rank"]) > 1 else ""
         table.add_row(
-            f"{row.rank}{tie}",
-            escape(str(row.zone)),
-            str(row.utc_offset),
-            f"{row.uncovered_hours_closed:g}",
-            f"{row.shortfall_agent_hours_closed:g}",
-            _level(row.service_level_change),
-            escape(str(row.pattern)),
-            f"{row.newly_covered_hours:g}",
+            f"{row['rank']}{tie}",
+            escape(str(row["zone"])),
+            str(row["utc_offset"]),
+            f"{row['uncovered_hours_closed']:g}",
+            f"{row['shortfall_agent_hours_closed']:g}",
+            _level(row["service_level_change"]),
+            escape(str(row["pattern"])),
+            f"{row['newly_covered_hours']:g}",
         )
     return table
 

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -98,6 +98,10 @@ class CsvFile:
         self.required = required
         self.optional = optional
 
+    def locator(self, row: int) -> Callable[[str], str]:
+        """Where a problem in a column of ``row`` is, for validation errors."""
+        return lambda column: self.at(row, column)
+
     def at(self, row: int, column: str = "") -> str:
         return f"{self.name} row {row}" + (f", column {column}" if column else "")
 
@@ -173,7 +177,7 @@ def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
             )
         rows_by_id[values["id"]] = row
         overrides = {c: values[c] for c in RULE_COLUMNS if values.get(c)}
-        agent_rules = _build(Rules, {**rules, **overrides}, lambda loc, r=row: file.at(r, loc))
+        agent_rules = _build(Rules, {**rules, **overrides}, file.locator(row))
         agents.append(
             _build(
                 Agent,
@@ -184,7 +188,7 @@ def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
                     "rules": agent_rules,
                     "source": file.at(row),
                 },
-                lambda loc, r=row: file.at(r, loc),
+                file.locator(row),
             )
         )
     if not agents:
@@ -206,7 +210,7 @@ def read_availability(path: Path, agents: dict[str, Agent]) -> dict[str, list[Av
         window = _build(
             AvailabilityWindow,
             {k: values[k] for k in ("day", "start", "end")},
-            lambda loc, r=row: file.at(r, loc),
+            file.locator(row),
         )
         windows.setdefault(agent_id, []).append(window)
     return windows
@@ -242,7 +246,7 @@ def read_forecast(path: Path, week: Week) -> Forecast:
     """A forecast on a regular time step that covers the whole week."""
     file = CsvFile(path, ("start",), ("contacts", "aht_seconds", "required"))
     rows: list[ForecastRow] = []
-    kind: str | None = None
+    kind: Literal["contacts", "required"] | None = None
     step: timedelta | None = None
     previous_row = 0
     for row, values in file.rows():
@@ -264,7 +268,7 @@ def read_forecast(path: Path, week: Week) -> Forecast:
                 data[column] = values[column]
             elif column == kind:
                 raise InputError(file.at(row, column), "is empty")
-        forecast_row = _build(ForecastRow, data, lambda loc, r=row: file.at(r, loc))
+        forecast_row = _build(ForecastRow, data, file.locator(row))
         if rows:
             gap = forecast_row.start - rows[-1].start
             if gap <= timedelta(0):
@@ -293,7 +297,7 @@ def read_forecast(path: Path, week: Week) -> Forecast:
             f"covers {iso_utc(rows[0].start)} to {iso_utc(rows[-1].start + step)} but the week "
             f"runs {iso_utc(week.start_utc)} to {iso_utc(week.end_utc)}",
         )
-    return Forecast(kind=kind, step_minutes=int(step.total_seconds() // 60), rows=tuple(rows))  # type: ignore[arg-type]
+    return Forecast(kind=kind, step_minutes=int(step.total_seconds() // 60), rows=tuple(rows))
 
 
 # --- scenario ------------------------------------------------------------------------
@@ -358,7 +362,7 @@ def load_scenario(path: Path) -> Scenario:
         SolverSettings, _table(data, "solver", where), lambda loc: key_at(loc, "solver.")
     )
     rules = _build(Rules, rules_table, lambda loc: key_at(loc, "rules."))
-    header = {
+    header: dict[str, Any] = {
         k: data[k] for k in ("name", "week_start", "timezone", "interval_minutes") if k in data
     }
     if "name" not in header:

@@ -29,12 +29,12 @@ def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, text in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
-            staged.append((name, Path(temporary)))
+            staged.append((name, Path(temporary_name)))
     except BaseException:
         for _, temporary in staged:
             temporary.unlink(missing_ok=True)

@@ -29,6 +29,11 @@ class Violation:
         return f"agent {self.agent_id!r}: {self.rule}: {self.detail}"
 
 
+def _at_least_zero(values: np.ndarray) -> np.ndarray:
+    clipped: np.ndarray = np.maximum(values, 0)
+    return clipped
+
+
 @dataclass(frozen=True)
 class Coverage:
     """Agents on and required, for every minute of the week (the roster wraps)."""
@@ -44,16 +49,16 @@ class Coverage:
 
     @property
     def short(self) -> np.ndarray:
-        return np.maximum(self.required - self.on, 0)
+        return _at_least_zero(self.required - self.on)
 
     @property
     def over(self) -> np.ndarray:
-        return np.maximum(self.on - self.required, 0)
+        return _at_least_zero(self.on - self.required)
 
     @property
     def missing(self) -> np.ndarray:
         """Agents missing below the ``min_agents`` floor, per minute."""
-        return np.maximum(self.min_agents - self.on, 0)
+        return _at_least_zero(self.min_agents - self.on)
 
     def per_interval(self, values: np.ndarray) -> np.ndarray:
         return values.reshape(self.week.intervals, self.week.interval_minutes)

@@ -32,7 +32,7 @@ STAGES = ((UNCOVERED, SHORTFALL), (START_TIMES,))
 class Term:
     """A named objective term: its expression (in model units) and its upper bound."""
 
-    expression: cp_model.LinearExprT
+    expression: cp_model.LinearExpr
     upper_bound: int
 
 
@@ -157,7 +157,7 @@ class RosterModel:
             worked = sum(c.minutes * var for day in agent_days for c, var in day)
             self.model.add(worked == minutes * self.is_hired(a))
 
-    def is_hired(self, a: int) -> cp_model.LinearExprT:
+    def is_hired(self, a: int) -> cp_model.IntVar | int:
         return self.hired.get(a, 1)
 
     def add_hire_limit(self, max_hires: int) -> None:
@@ -232,7 +232,7 @@ class RosterModel:
             self.model.add(miss + count >= floor)
             missing.append(miss)
         self.missing = missing
-        self.terms[UNCOVERED] = Term(sum(missing), floor * len(on))
+        self.terms[UNCOVERED] = Term(cp_model.LinearExpr.sum(missing), floor * len(on))
 
     def add_shortfall_term(self, on: list[cp_model.IntVar]) -> None:
         """Agents short of the requirement, per fine slot.
@@ -248,7 +248,7 @@ class RosterModel:
             self.model.add(gap + count >= required[t])
             short.append(gap)
         self.short = short
-        self.terms[SHORTFALL] = Term(sum(short), sum(required))
+        self.terms[SHORTFALL] = Term(cp_model.LinearExpr.sum(short), sum(required))
 
     def add_start_time_term(self) -> None:
         """Distinct local start times per agent beyond the first: prefer one start time."""
@@ -269,15 +269,17 @@ class RosterModel:
                 used.append(starts_at)
                 self.starts_at[a][minute] = starts_at
             extra = self.model.new_int_var(0, len(used) - 1, f"extra_starts[{a}]")
-            self.model.add(extra == sum(used) - self.is_hired(a))
+            self.model.add(extra == cp_model.LinearExpr.sum(used) - self.is_hired(a))
             extras.append(extra)
             self.extra_starts[a] = extra
             upper += len(used) - 1
-        self.terms[START_TIMES] = Term(sum(extras), upper)
+        self.terms[START_TIMES] = Term(cp_model.LinearExpr.sum(extras), upper)
 
     def add_hires_term(self) -> None:
         """How many optional agents are hired."""
-        self.terms[HIRES] = Term(sum(self.hired.values()), len(self.hired))
+        self.terms[HIRES] = Term(
+            cp_model.LinearExpr.sum(list(self.hired.values())), len(self.hired)
+        )
 
     def set_weights(self) -> None:
         """Weights that make each term strictly more important than all later ones,

@@ -27,7 +27,7 @@ _STATUS = {
 STAGE_SHARE = 0.85
 
 
-class _ProgressReporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
     def __init__(self, stage: str, report: Callable[[Progress], None], offset: float) -> None:
         super().__init__()
         self._stage = stage
@@ -57,7 +57,7 @@ def _tune(parameters: Any) -> None:
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
     """Start the next stage from the last stage's roster, every variable included."""
-    model.model.clear_hints()
+    model.model.clear_hints()  # type: ignore[no-untyped-call]
     values = solver.response_proto.solution
     for index, value in enumerate(values):
         model.model.add_hint(model.model.get_int_var_from_proto_index(index), value)

@@ -35,10 +35,9 @@ def solve_agent_alone(
     if gains is not None:
         alone.add_start_time_term()
         extra = alone.terms[START_TIMES]
-        gain = sum(
-            g * var
-            for d, day in enumerate(agent_days)
-            for (_, var), g in zip(day, gains[d], strict=True)
+        gain = cp_model.LinearExpr.weighted_sum(
+            [var for day in agent_days for _, var in day],
+            [g for day_gains in gains for g in day_gains],
         )
         alone.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
     solver = cp_model.CpSolver()
