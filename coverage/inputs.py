@@ -40,12 +40,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when short."""
+    """A path as the user would type it: relative inside the working directory, else absolute."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
-    return rel if not rel.startswith(os.pardir + os.sep + os.pardir) else str(path)
+    return str(path.absolute()) if rel.startswith(os.pardir) else rel
 
 
 def bundled_scenarios_dir() -> Path:
