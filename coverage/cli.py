@@ -135,7 +135,9 @@ def plan(
     else:
         console.print(summary_panel(result_plan.summary))
         if result_plan.validation is not None:
-            console.print(heatmap(loaded, result_plan.validation.coverage))
+            console.print(
+                heatmap(loaded, result_plan.validation.coverage, compact=console.width < 110)
+            )
             if len(result_plan.gaps):
                 console.print(gaps_table(loaded, result_plan.gaps))
             console.print(agent_hours_table(result_plan.agent_hours))

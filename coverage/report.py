@@ -314,16 +314,22 @@ def _cell_style(scheduled: float, required: float, floor: int, lowest: float) ->
     return "black on green"
 
 
-def heatmap(scenario: Scenario, coverage: Coverage) -> Group:
-    """Scheduled (and required) by day x hour in the scenario's zone."""
+def heatmap(scenario: Scenario, coverage: Coverage, compact: bool = False) -> Group:
+    """Scheduled (and required) by day x hour in the scenario's zone.
+
+    ``compact`` (for terminals under about 110 columns) shows only the agents
+    on; the colour still says how that compares with the requirement.
+    """
     zone = ZoneInfo(scenario.timezone)
     week = coverage.week
-    table = Table(
-        box=box.SIMPLE_HEAD, padding=0, title=f"Agents on / required by hour ({scenario.timezone})"
-    )
+    what = "Agents on" if compact else "Agents on / required"
+    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"{what} by hour ({scenario.timezone})")
     table.add_column("day", style="bold", no_wrap=True)
     for hour in range(24):
-        table.add_column(f"{hour:02d}", justify="center", no_wrap=True, min_width=4)
+        table.add_column(
+            f"{hour:02d}", justify="center", no_wrap=True, min_width=2 if compact else 4
+        )
+    day_format = "%d" if compact else "%d %b"
     for day in scenario.week_dates:
         cells: list[Text | str] = []
         for hour in range(24):
@@ -336,11 +342,11 @@ def heatmap(scenario: Scenario, coverage: Coverage) -> Group:
             label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
             cells.append(
                 Text(
-                    f"{label}/{need:.0f}",
+                    label if compact else f"{label}/{need:.0f}",
                     style=_cell_style(scheduled, need, coverage.min_agents, float(on.min())),
                 )
             )
-        table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
+        table.add_row(f"{WEEKDAYS[day.weekday()]} {day.strftime(day_format)}", *cells)
     legend = Text.assemble(
         ("  nobody/too few on  ", "bold white on red"), " ",
         ("  short  ", "black on yellow"), " ",
