@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from coverage.errors import InputError
+from coverage.export import export_files, parse_formats
 from coverage.hire import (
     HireOption,
     NoRoster,
@@ -44,7 +45,8 @@ from coverage.hire_report import (
     placements_table,
     until_record,
 )
-from coverage.inputs import display, load_scenario, resolve_scenario
+from coverage.inputs import RosterRow, display, load_scenario, read_roster, resolve_scenario
+from coverage.models import ExportSettings
 from coverage.outputs import csv_text, json_text, write_files
 from coverage.plan import make_plan
 from coverage.report import (
@@ -95,11 +97,21 @@ def plan(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
     ] = False,
+    export_formats: Annotated[
+        str | None,
+        typer.Option(
+            "--export", help="Also write calendars: google, outlook, ics (comma-separated)."
+        ),
+    ] = None,
 ) -> None:
     """Plan the week: solve, validate and write roster, coverage, gaps and summary."""
     console = Console(stderr=as_json)
     errors = Console(stderr=True)
     path = resolve_scenario(scenario)
+    try:
+        calendars = parse_formats(export_formats) if export_formats else ()
+    except ValueError as error:
+        raise _fail(errors, f"--export: {error}") from None
     try:
         loaded = load_scenario(path)
         target = out or Path("out") / path.stem
@@ -130,6 +142,9 @@ def plan(
             code=3,
         )
     written = write_files(target, result_plan.files())
+    if calendars and result_plan.result.found_roster:
+        rows, team = read_roster(target)
+        _write_calendars(rows, team, loaded.export, calendars, target / "calendars")
     if as_json:
         typer.echo(json.dumps(result_plan.summary, indent=2, default=str))
     else:
@@ -141,7 +156,11 @@ def plan(
             if len(result_plan.gaps):
                 console.print(gaps_table(loaded, result_plan.gaps))
             console.print(agent_hours_table(result_plan.agent_hours))
-        console.print(f"Wrote {', '.join(p.name for p in written)} to {escape(display(target))}/")
+        calendar_note = f" and calendars ({', '.join(calendars)})" if calendars else ""
+        console.print(
+            f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
+            f"to {escape(display(target))}/"
+        )
     if not result_plan.result.found_roster:
         raise _fail(
             errors,
@@ -149,6 +168,52 @@ def plan(
             "try a longer --time-limit",
             code=1,
         )
+
+
+def _write_calendars(
+    rows: list[RosterRow], team: str, settings: ExportSettings, formats: tuple[str, ...], out: Path
+) -> list[Path]:
+    folders = []
+    for fmt in formats:
+        folder = out / fmt
+        write_files(folder, export_files(rows, team, settings, fmt))
+        folders.append(folder)
+    return folders
+
+
+@app.command()
+def export(
+    roster_dir: Annotated[
+        Path, typer.Argument(help="A folder written by coverage plan (holds roster.csv).")
+    ],
+    formats: Annotated[
+        str, typer.Option("--format", help="google, outlook or ics; several comma-separated.")
+    ] = "ics",
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder. Default: ROSTER_DIR/calendars/.")
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Scenario whose [export] table sets subject and description."),
+    ] = None,
+) -> None:
+    """Calendars from a plan's roster: one file per agent in local time (and a team .ics)."""
+    console = Console()
+    errors = Console(stderr=True)
+    try:
+        chosen = parse_formats(formats)
+    except ValueError as error:
+        raise _fail(errors, f"--format: {error}") from None
+    try:
+        settings = (
+            load_scenario(resolve_scenario(scenario)).export if scenario else ExportSettings()
+        )
+        rows, team = read_roster(roster_dir)
+    except InputError as error:
+        raise _fail(errors, str(error)) from None
+    target = out or roster_dir / "calendars"
+    for folder in _write_calendars(rows, team, settings, chosen, target):
+        console.print(f"Wrote {escape(display(folder))}/")
 
 
 @app.command()

@@ -8,10 +8,12 @@ Rows are numbered as a spreadsheet shows them: the header is row 1.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import tomllib
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -21,20 +23,23 @@ from coverage.errors import InputError
 from coverage.models import (
     Agent,
     AvailabilityWindow,
+    ExportSettings,
     Forecast,
     ForecastRow,
     Rules,
     Scenario,
     SolverSettings,
     Staffing,
+    check_zone,
 )
-from coverage.timegrid import Week, iso_utc
+from coverage.outputs import restore
+from coverage.timegrid import Shift, Week, iso_utc
 
 DEFAULT_SCENARIO = "global-24x7"
 RULE_COLUMNS = ("weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end")
 TOP_LEVEL_KEYS = {
     "name", "week_start", "timezone", "interval_minutes",
-    "team", "forecast", "staffing", "rules", "solver",
+    "team", "forecast", "staffing", "rules", "solver", "export",
 }  # fmt: skip
 M = TypeVar("M", bound=BaseModel)
 
@@ -362,6 +367,9 @@ def load_scenario(path: Path) -> Scenario:
         SolverSettings, _table(data, "solver", where), lambda loc: key_at(loc, "solver.")
     )
     rules = _build(Rules, rules_table, lambda loc: key_at(loc, "rules."))
+    export = _build(
+        ExportSettings, _table(data, "export", where), lambda loc: key_at(loc, "export.")
+    )
     header: dict[str, Any] = {
         k: data[k] for k in ("name", "week_start", "timezone", "interval_minutes") if k in data
     }
@@ -411,6 +419,72 @@ def load_scenario(path: Path) -> Scenario:
             "staffing": staffing,
             "rules": rules,
             "solver": solver,
+            "export": export,
         },
         lambda loc: key_at(loc),
     )
+
+
+# --- a roster written by `coverage plan` ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One shift read back from ``roster.csv``."""
+
+    agent_id: str
+    agent_name: str
+    timezone: str
+    shift: Shift
+
+
+def _instant(file: CsvFile, row: int, column: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.utcoffset() is None:
+        raise InputError(
+            file.at(row, column), f"expected a time like 2026-03-23T09:00:00Z, got {text!r}"
+        )
+    return value.astimezone(UTC)
+
+
+def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
+    """The shifts in ``folder/roster.csv`` and the plan's name (from ``summary.json``)."""
+    file = CsvFile(
+        folder / "roster.csv",
+        ("agent_id", "agent_name", "timezone", "start_utc", "end_utc"),
+        ("date", "start_local", "end_local", "hours"),
+    )
+    rows: list[RosterRow] = []
+    for row, values in file.rows():
+        values = {k: restore(v) for k, v in values.items()}
+        if not values["agent_id"]:
+            raise InputError(file.at(row, "agent_id"), "is empty")
+        try:
+            check_zone(values["timezone"])
+        except ValueError as error:
+            raise InputError(file.at(row, "timezone"), str(error)) from None
+        start = _instant(file, row, "start_utc", values["start_utc"])
+        end = _instant(file, row, "end_utc", values["end_utc"])
+        if end <= start:
+            raise InputError(file.at(row, "end_utc"), "must be after start_utc")
+        rows.append(
+            RosterRow(
+                values["agent_id"],
+                values["agent_name"] or values["agent_id"],
+                values["timezone"],
+                Shift(values["agent_id"], start, end),
+            )
+        )
+    name = folder.resolve().name
+    summary = folder / "summary.json"
+    if summary.is_file():
+        try:
+            name = str(json.loads(summary.read_text(encoding="utf-8")).get("scenario", name))
+        except (ValueError, AttributeError):
+            raise InputError(
+                display(summary), "is not the JSON that coverage plan writes"
+            ) from None
+    return rows, name

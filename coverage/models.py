@@ -273,6 +273,32 @@ class Forecast(Frozen):
         return timedelta(minutes=self.step_minutes)
 
 
+EXPORT_FIELDS = ("team", "agent", "agent_id", "timezone", "date", "start", "end", "hours")
+
+
+def _check_template(template: str) -> str:
+    """A text with ``{team}``-style fields, only the ones exports know."""
+    try:
+        template.format(**{name: "" for name in EXPORT_FIELDS})
+    except KeyError as error:
+        known = ", ".join("{" + name + "}" for name in EXPORT_FIELDS)
+        raise ValueError(f"unknown field {{{error.args[0]}}}; use {known}") from None
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"is not a valid template: {error}") from None
+    return template
+
+
+Template = Annotated[str, AfterValidator(_check_template)]
+
+
+class ExportSettings(Frozen):
+    """How shifts read in calendars; fields like ``{agent}`` are filled per shift."""
+
+    subject: Template = "Support shift — {team}"
+    description: Template = "{agent}: {start}-{end} ({timezone}), {hours} h. Planned with coverage."
+    location: Template = ""
+
+
 class SolverSettings(Frozen):
     time_limit_seconds: float = Field(60, gt=0)
     workers: int = Field(2, ge=1, le=64)
@@ -291,6 +317,7 @@ class Scenario(Frozen):
     staffing: Staffing = Staffing()
     rules: Rules = Rules()
     solver: SolverSettings = SolverSettings()
+    export: ExportSettings = ExportSettings()
 
     @field_validator("week_start", mode="before")
     @classmethod

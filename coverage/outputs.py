@@ -4,15 +4,63 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+# A cell starting with one of these runs as a formula in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{i}" for p in ("COM", "LPT") for i in range(10)
+}
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert by a leading apostrophe.
+
+    Numbers stay numbers: only text cells change, and only those starting with
+    ``= + - @``, a tab or a carriage return. Spreadsheets hide the apostrophe.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """Undo ``neutralise`` when reading back a CSV this project wrote."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
 
 def csv_text(frame: pd.DataFrame) -> str:
-    return str(frame.to_csv(index=False, lineterminator="\n"))
+    """CSV of a frame, with formula-like text cells neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or str(safe[column].dtype).startswith("str"):
+            safe[column] = safe[column].map(neutralise)
+    return str(safe.to_csv(index=False, lineterminator="\n"))
+
+
+def safe_file_names(stems: list[str], suffix: str) -> list[str]:
+    """A file name per stem that cannot leave its folder, is not a reserved
+    device name, and is unique (case-insensitively) among the others."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for stem in stems:
+        clean = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")[:80] or "agent"
+        if clean.upper().split(".")[0] in _RESERVED_NAMES:
+            clean = "_" + clean
+        name, number = clean, 1
+        while (name + suffix).lower() in taken:
+            number += 1
+            name = f"{clean}-{number}"
+        taken.add((name + suffix).lower())
+        names.append(name + suffix)
+    return names
 
 
 def json_text(data: dict[str, Any]) -> str:
@@ -26,6 +74,9 @@ def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
     folder as it was.
     """
     directory.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise ValueError(f"unsafe output file name {name!r}")
     staged: list[tuple[str, Path]] = []
     try:
         for name, text in files.items():

@@ -1,0 +1,222 @@
+"""Rosters for calendars: Google Calendar CSV, Outlook CSV and iCalendar (RFC 5545).
+
+Each agent gets a file in their own local time; iCalendar also gets one team
+calendar. CSV formats have no time-zone column, so their times are the agent's
+local wall clock and the description names the zone. iCalendar events carry
+an IANA ``TZID`` with the matching ``VTIMEZONE`` embedded, and a ``UID`` that
+stays the same for the same agent and local date, so re-importing an updated
+roster updates events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from icalendar import Calendar, Event
+
+from coverage.inputs import RosterRow
+from coverage.models import ExportSettings
+from coverage.outputs import csv_text, safe_file_names
+
+FORMATS = ("google", "outlook", "ics")
+GOOGLE_COLUMNS = [
+    "Subject", "Start Date", "Start Time", "End Date", "End Time",
+    "All Day Event", "Description", "Location", "Private",
+]  # fmt: skip
+OUTLOOK_COLUMNS = [
+    "Subject", "Start Date", "Start Time", "End Date", "End Time", "All day event",
+    "Reminder on/off", "Reminder Date", "Reminder Time", "Meeting Organizer",
+    "Required Attendees", "Optional Attendees", "Meeting Resources", "Billing Information",
+    "Categories", "Description", "Location", "Mileage", "Priority", "Private", "Sensitivity",
+    "Show time as",
+]  # fmt: skip
+PRODID = "-//coverage//follow-the-sun shift planner//EN"
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``google,outlook,ics`` to a tuple; raises ValueError naming an unknown format."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    for name in formats:
+        if name not in FORMATS:
+            raise ValueError(f"unknown format {name!r}; use {', '.join(FORMATS)}")
+    if not formats:
+        raise ValueError(f"name at least one of {', '.join(FORMATS)}")
+    return formats
+
+
+def stamp_now() -> datetime:
+    """When the calendar was made: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _local(row: RosterRow) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(row.timezone)
+    return row.shift.start_utc.astimezone(zone), row.shift.end_utc.astimezone(zone)
+
+
+def shift_fields(row: RosterRow, team: str) -> dict[str, str]:
+    """The template fields of one shift, in the agent's local time."""
+    start, end = _local(row)
+    return {
+        "team": team,
+        "agent": row.agent_name,
+        "agent_id": row.agent_id,
+        "timezone": row.timezone,
+        "date": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "hours": f"{row.shift.minutes / 60:g}",
+    }
+
+
+def _us_date(moment: datetime) -> str:
+    return f"{moment.month:02d}/{moment.day:02d}/{moment.year}"
+
+
+def _us_time(moment: datetime) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def _texts(row: RosterRow, team: str, settings: ExportSettings) -> tuple[str, str, str]:
+    fields = shift_fields(row, team)
+    return (
+        settings.subject.format(**fields),
+        settings.description.format(**fields),
+        settings.location.format(**fields),
+    )
+
+
+def google_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
+    """Google Calendar's import format, local times of the agent (set the calendar's zone)."""
+    records = []
+    for row in rows:
+        start, end = _local(row)
+        subject, description, location = _texts(row, team, settings)
+        records.append(
+            {
+                "Subject": subject,
+                "Start Date": _us_date(start),
+                "Start Time": _us_time(start),
+                "End Date": _us_date(end),
+                "End Time": _us_time(end),
+                "All Day Event": "False",
+                "Description": f"{description} Times are in {row.timezone}.",
+                "Location": location,
+                "Private": "False",
+            }
+        )
+    return csv_text(pd.DataFrame(records, columns=GOOGLE_COLUMNS))
+
+
+def outlook_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
+    """Outlook's classic 22-column import format, local times of the agent."""
+    records = []
+    for row in rows:
+        start, end = _local(row)
+        subject, description, location = _texts(row, team, settings)
+        record = dict.fromkeys(OUTLOOK_COLUMNS, "")
+        record.update(
+            {
+                "Subject": subject,
+                "Start Date": _us_date(start),
+                "Start Time": _us_time(start),
+                "End Date": _us_date(end),
+                "End Time": _us_time(end),
+                "All day event": "False",
+                "Reminder on/off": "False",
+                "Categories": "Shift",
+                "Description": f"{description} Times are in {row.timezone}.",
+                "Location": location,
+                "Priority": "Normal",
+                "Private": "False",
+                "Sensitivity": "Normal",
+                "Show time as": "2",  # busy
+            }
+        )
+        records.append(record)
+    return csv_text(pd.DataFrame(records, columns=OUTLOOK_COLUMNS))
+
+
+def event_uid(row: RosterRow) -> str:
+    """The same for the same agent and local date: one shift per local date."""
+    start, _ = _local(row)
+    digest = hashlib.sha256(f"{row.agent_id}\x1f{start.date().isoformat()}".encode()).hexdigest()
+    return f"{digest[:32]}@coverage"
+
+
+def calendar(
+    rows: Sequence[RosterRow], team: str, settings: ExportSettings, name: str, stamp: datetime
+) -> str:
+    """An iCalendar file of the shifts, each in its agent's zone with its VTIMEZONE."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    zones = {row.timezone for row in rows}
+    if len(zones) == 1:
+        cal.add("x-wr-timezone", zones.pop())
+    for row in sorted(rows, key=lambda r: (r.shift.start_utc, r.agent_id)):
+        start, end = _local(row)
+        subject, description, location = _texts(row, team, settings)
+        event = Event()
+        event.add("uid", event_uid(row))
+        event.add("dtstamp", stamp)
+        event.add("sequence", int(stamp.timestamp() // 60))
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        event.add("summary", subject)
+        event.add("description", description)
+        if location:
+            event.add("location", location)
+        event.add("categories", ["Shift"])
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    if rows:
+        # Rules for a year either side, so a client that checks nearby dates finds them.
+        first = min(r.shift.start_utc for r in rows).date() - timedelta(days=366)
+        last = max(r.shift.end_utc for r in rows).date() + timedelta(days=366)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    return str(cal.to_ical().decode("utf-8"))
+
+
+def export_files(
+    rows: Sequence[RosterRow],
+    team: str,
+    settings: ExportSettings,
+    fmt: str,
+    stamp: datetime | None = None,
+) -> dict[str, str]:
+    """File name -> contents for one format: one file per agent, plus ``team.ics``."""
+    by_agent: dict[str, list[RosterRow]] = {}
+    for row in rows:
+        by_agent.setdefault(row.agent_id, []).append(row)
+    agent_ids = sorted(by_agent)
+    suffix = ".ics" if fmt == "ics" else ".csv"
+    # The team calendar claims "team.ics" first; an agent called "team" gets "team-2.ics".
+    reserved = ["team"] if fmt == "ics" else []
+    names = safe_file_names([*reserved, *agent_ids], suffix)[len(reserved) :]
+    files: dict[str, str] = {}
+    moment = stamp or stamp_now()
+    for agent_id, name in zip(agent_ids, names, strict=True):
+        shifts = by_agent[agent_id]
+        if fmt == "google":
+            files[name] = google_csv(shifts, team, settings)
+        elif fmt == "outlook":
+            files[name] = outlook_csv(shifts, team, settings)
+        else:
+            title = f"{shifts[0].agent_name} — {team}"
+            files[name] = calendar(shifts, team, settings, title, moment)
+    if fmt == "ics":
+        files["team.ics"] = calendar(rows, team, settings, team, moment)
+    return files
