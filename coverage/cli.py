@@ -58,7 +58,7 @@ from coverage.report import (
     team_table,
 )
 from coverage.requirements import build_requirements
-from coverage.solver import Problem
+from coverage.solver import InsufficientMemory, Problem
 from coverage.solver import Progress as SolveProgress
 from coverage.validate import measure_coverage
 
@@ -103,6 +103,13 @@ def plan(
             "--export", help="Also write calendars: google, outlook, ics (comma-separated)."
         ),
     ] = None,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            help="Count the time limit in solver work units, not seconds: same inputs, seed "
+            "and workers give byte-identical files even when the limit stops the search."
+        ),
+    ] = False,
 ) -> None:
     """Plan the week: solve, validate and write roster, coverage, gaps and summary."""
     console = Console(stderr=as_json)
@@ -115,10 +122,17 @@ def plan(
     try:
         loaded = load_scenario(path)
         target = out or Path("out") / path.stem
+        options: dict[str, Any] = {
+            "time_limit": time_limit,
+            "workers": workers,
+            "seed": seed,
+            "deterministic": deterministic or None,
+            "interruptible": True,
+        }
         if as_json:
-            result_plan = make_plan(loaded, time_limit=time_limit, workers=workers, seed=seed)
+            result_plan = make_plan(loaded, **options)
         else:
-            with console.status("Solving…") as status:
+            with console.status("Solving… (Ctrl-C stops and keeps the best roster)") as status:
 
                 def show(progress: SolveProgress) -> None:
                     status.update(
@@ -126,11 +140,13 @@ def plan(
                         f"best {progress.objective:,.0f}  bound {progress.best_bound:,.0f}"
                     )
 
-                result_plan = make_plan(
-                    loaded, time_limit=time_limit, workers=workers, seed=seed, on_progress=show
-                )
+                result_plan = make_plan(loaded, on_progress=show, **options)
     except InputError as error:
         raise _fail(errors, str(error)) from None
+    except InsufficientMemory as error:
+        raise _fail(errors, str(error), code=1) from None
+    except KeyboardInterrupt:
+        raise _fail(errors, "interrupted before a roster was found; nothing written", 130) from None
 
     if result_plan.validation is not None and not result_plan.validation.ok:
         for violation in result_plan.validation.violations[:20]:
@@ -168,6 +184,9 @@ def plan(
             "try a longer --time-limit",
             code=1,
         )
+    if result_plan.result.interrupted:
+        errors.print("Interrupted: wrote the best roster found so far (see summary.json).")
+        raise typer.Exit(130)
 
 
 def _write_calendars(
@@ -382,6 +401,8 @@ def hire(
         raise _fail(errors, str(error)) from None
     except NoRoster as error:
         raise _fail(errors, str(error), code=1) from None
+    except KeyboardInterrupt:
+        raise _fail(errors, "interrupted; nothing written", 130) from None
 
     top = {"hire.csv": csv_text(frame), "hire.json": json_text(report)}
     written = write_files(target, top)

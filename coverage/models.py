@@ -303,6 +303,7 @@ class SolverSettings(Frozen):
     time_limit_seconds: float = Field(60, gt=0)
     workers: int = Field(2, ge=1, le=64)
     seed: int = Field(0, ge=0)
+    deterministic: bool = False  # count the time limit in CP-SAT work units, not seconds
 
 
 class Scenario(Frozen):

@@ -48,6 +48,8 @@ def make_plan(
     workers: int | None = None,
     seed: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    deterministic: bool | None = None,
+    interruptible: bool = False,
 ) -> Plan:
     """Solve the week and validate the roster from its rows alone."""
     problem = Problem.build(scenario)
@@ -58,6 +60,8 @@ def make_plan(
         seed=seed,
         on_progress=on_progress,
         problem=problem,
+        deterministic=deterministic,
+        interruptible=interruptible,
     )
     return plan_from_result(scenario, result, problem.step_minutes, problem.requirements)
 

@@ -197,7 +197,12 @@ def summary(
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap": result.gap,
-        "solve_seconds": round(result.runtime, 3),
+        # Wall-clock seconds vary between runs; a deterministic run leaves them out so
+        # that its files are byte-identical, and records the work done instead.
+        "solve_seconds": None if result.deterministic else round(result.runtime, 3),
+        "deterministic": result.deterministic,
+        "deterministic_time": result.deterministic_time,
+        "interrupted": result.interrupted,
         "objective_terms": result.terms,
         "objective_weights": result.weights,
         "stages": [
@@ -206,7 +211,7 @@ def summary(
                 "status": stage.status.value,
                 "objective": stage.objective,
                 "best_bound": stage.best_bound,
-                "seconds": round(stage.seconds, 3),
+                "seconds": None if result.deterministic else round(stage.seconds, 3),
             }
             for stage in result.stages
         ],
@@ -244,9 +249,13 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         if gap is not None
         else ""
     )
-    grid.add_row(
-        "Status", Text(f"{status}  {proof}  ({data['solve_seconds']:.1f} s)", style=colour)
+    took = (
+        f"{data['solve_seconds']:.1f} s"
+        if data["solve_seconds"] is not None
+        else f"{data['deterministic_time']:g} work units"
     )
+    stopped = "  stopped by Ctrl-C: best roster so far" if data.get("interrupted") else ""
+    grid.add_row("Status", Text(f"{status}  {proof}  ({took}){stopped}", style=colour))
     for stage in data.get("stages", []):
         detail = (
             "proven optimal"
@@ -259,7 +268,8 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         )
         grid.add_row(
             f"  {' + '.join(stage['terms'])}",
-            f"{stage['status']}: {detail} ({stage['seconds']:.1f} s)",
+            f"{stage['status']}: {detail}"
+            + (f" ({stage['seconds']:.1f} s)" if stage["seconds"] is not None else ""),
         )
     grid.add_row(
         "Week",

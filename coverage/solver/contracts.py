@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from coverage.errors import InputError
 from coverage.models import format_clock
+from coverage.shifts import Candidate
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.solver.start import solve_agent_alone
 
@@ -36,17 +39,33 @@ def _why(option: AgentOptions) -> str:
     )
 
 
-def check_contracts(problem: Problem) -> None:
-    """Raise ``InputError`` naming the first agent who cannot work their contract at all.
+def check_contracts(problem: Problem) -> list[list[Candidate]]:
+    """A feasible week for every agent; ``InputError`` naming the first who has none.
 
     Each agent is solved alone with the hard rules only; agents with identical
-    zone, rules, availability and time off share one check.
+    zone, rules, availability and time off share one check (and so have the
+    same candidate times, which is how the shared week maps onto each of them).
     """
-    verdicts: dict[tuple[object, ...], bool] = {}
+    weeks: dict[tuple[object, ...], list[tuple[datetime, datetime]] | None] = {}
+    feasible: list[list[Candidate]] = []
     for option in problem.options:
         key = _signature(option)
-        if key not in verdicts:
-            verdicts[key] = solve_agent_alone(problem, option) is not None
-        if not verdicts[key]:
+        if key not in weeks:
+            week = solve_agent_alone(problem, option)
+            weeks[key] = (
+                None if week is None else [(c.shift.start_utc, c.shift.end_utc) for c in week]
+            )
+        times = weeks[key]
+        if times is None:
             agent = option.agent
             raise InputError(agent.source or "agents", f"agent {agent.id!r} {_why(option)}")
+        wanted = set(times)
+        feasible.append(
+            [
+                c
+                for day in option.days
+                for c in day
+                if (c.shift.start_utc, c.shift.end_utc) in wanted
+            ]
+        )
+    return feasible

@@ -62,6 +62,9 @@ class Result:
     terms: dict[str, float] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     stages: tuple[StageOutcome, ...] = ()
+    interrupted: bool = False  # stopped by Ctrl-C: the best roster found so far
+    deterministic: bool = False  # the time limit counted work, not seconds
+    deterministic_time: float = 0.0
 
     @property
     def found_roster(self) -> bool:

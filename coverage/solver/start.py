@@ -8,6 +8,7 @@ is a tiny exact model with that agent's hard rules alone.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -67,14 +68,21 @@ def _kept(problem: Problem, roster: Sequence[Shift]) -> dict[int, list[Candidate
     return kept
 
 
-def greedy_start(problem: Problem, start_roster: Sequence[Shift] = ()) -> list[list[Candidate]]:
+def greedy_start(
+    problem: Problem,
+    start_roster: Sequence[Shift] = (),
+    feasible: Sequence[list[Candidate]] | None = None,
+    deadline: float | None = None,
+) -> list[list[Candidate]]:
     """Shifts per agent: those of ``start_roster`` where it has them, else chosen
     one agent at a time against the remaining need.
 
     A slot below the ``min_agents`` floor is worth more than all shortfall
     elsewhere, mirroring the objective's priorities. Agents with the fewest
     candidate shifts choose first, since they have the least room. Optional
-    (hypothetical) agents not in ``start_roster`` are left out.
+    (hypothetical) agents not in ``start_roster`` are left out. After
+    ``deadline`` (a ``time.perf_counter`` value) the remaining agents take
+    their ``feasible`` week as it is, so a short time limit is kept.
     """
     slots = problem.slots
     required = problem.required_per_slot
@@ -94,6 +102,13 @@ def greedy_start(problem: Problem, start_roster: Sequence[Shift] = ()) -> list[l
     )
     for a in order:
         option = problem.options[a]
+        if feasible is not None and deadline is not None and time.perf_counter() > deadline:
+            shifts = list(feasible[a])
+            for candidate in shifts:
+                for t in problem.slots_of(candidate):
+                    on[t % slots] += 1
+            chosen[a] = shifts
+            continue
         gains = [
             [
                 sum(
