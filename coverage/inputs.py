@@ -208,8 +208,11 @@ def _agent_id(file: CsvFile, row: int, value: str, known: dict[str, Agent]) -> s
 
 
 def read_availability(path: Path, agents: dict[str, Agent]) -> dict[str, list[AvailabilityWindow]]:
+    """Windows per agent; two rows of one agent that overlap on a day are an error
+    (touching rows, like 09:00-12:00 and 12:00-17:00, are fine)."""
     file = CsvFile(path, ("agent_id", "day", "start", "end"))
     windows: dict[str, list[AvailabilityWindow]] = {}
+    rows_of: dict[tuple[str, int], list[tuple[AvailabilityWindow, int]]] = {}
     for row, values in file.rows():
         agent_id = _agent_id(file, row, values["agent_id"], agents)
         window = _build(
@@ -217,6 +220,14 @@ def read_availability(path: Path, agents: dict[str, Agent]) -> dict[str, list[Av
             {k: values[k] for k in ("day", "start", "end")},
             file.locator(row),
         )
+        for other, other_row in rows_of.get((agent_id, window.day), []):
+            if window.start < other.end and other.start < window.end:
+                raise InputError(
+                    file.at(row, "start"),
+                    f"overlaps row {other_row} for agent {agent_id!r} on the same day; "
+                    "merge the two rows into one",
+                )
+        rows_of.setdefault((agent_id, window.day), []).append((window, row))
         windows.setdefault(agent_id, []).append(window)
     return windows
 

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,6 +38,21 @@ class Broken(NamedTuple):
 
 
 CASES = (
+    Broken("availability_overlapping_rows", "availability.csv row 4, column start",
+           ("overlaps row 2", "agent 'd1'")),
+    Broken("forecast_garbage_row", "forecast.csv row 13, column start",
+           ("ISO 8601", "'hello world'")),
+    Broken("forecast_contacts_as_text", "forecast.csv row 8, column contacts",
+           ("valid number", "'12 calls'")),
+    Broken("export_unknown_field", "scenario.toml key export.subject",
+           ("unknown field {nickname}",)),
+    Broken("agents_earliest_start_7pm", "agents.csv row 2, column earliest_start",
+           ("time like 07:30", "'7pm'")),
+    Broken("agents_empty_id", "agents.csv row 3, column id", ("is empty",)),
+    Broken("toml_solver_workers_zero", "scenario.toml key solver.workers",
+           ("greater than or equal to 1",)),
+    Broken("toml_rest_too_long", "scenario.toml key rules.min_rest_hours",
+           ("less than or equal to 24",)),
     # --- agents.csv
     Broken("agents_unknown_zone", "agents.csv row 3, column timezone",
            ("unknown time zone 'Europe/Dubln'",)),
@@ -315,3 +331,45 @@ def test_a_scenario_timezone_with_surrounding_spaces_is_accepted(tmp_path: Path)
 def test_a_blank_line_above_the_csv_header_is_accepted(tmp_path: Path) -> None:
     path = tiny_copy_with(Variant({"agents.csv": "\n" + AGENTS}, "", ids, None), tmp_path / "s")
     assert ids(load_scenario(path)) == ["d1", "d2"]
+
+
+def test_a_ten_megabyte_forecast_with_a_garbage_row_names_that_row(tmp_path: Path) -> None:
+    # A minute-by-minute forecast over ~280 days (about 10 MB), garbage near the end.
+    path = tiny_copy_with(Variant({}, "", ids, None), tmp_path / "s")
+    first = datetime(2026, 1, 1, tzinfo=UTC)
+    lines = ["start,contacts"]
+    lines += [
+        f"{(first + timedelta(minutes=k)).strftime('%Y-%m-%dT%H:%M:%SZ')},{k % 7}.25"
+        for k in range(400_000)
+    ]
+    lines[350_000] = lines[350_000].split(",")[0] + ",##garbage##"
+    text = "\n".join(lines) + "\n"
+    assert len(text) > 9_000_000
+    (tmp_path / "s" / "big.csv").write_text(text, encoding="utf-8")
+    toml = path.read_text(encoding="utf-8").replace('file = "forecast.csv"', 'file = "big.csv"')
+    path.write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    message = (stderr_of(result) or result.output).strip()
+    assert message.splitlines() == [message]
+    assert "big.csv row 350001, column contacts" in message and "'##garbage##'" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_time_off_outside_the_week_and_touching_availability_rows_are_accepted(
+    tmp_path: Path,
+) -> None:
+    # A shared holiday file covers many weeks; 09:00-12:00 and 12:00-17:00 just touch.
+    variant = Variant(
+        {
+            "time_off.csv": "agent_id,date\nd1,2026-12-25\nd1,2026-03-24\n",
+            "availability.csv": "agent_id,day,start,end\nd1,Mon,09:00,12:00\nd1,Mon,12:00,17:00\n",
+        },
+        'time_off = "time_off.csv"\navailability = "availability.csv"',
+        ids,
+        None,
+    )
+    scenario = load_scenario(tiny_copy_with(variant, tmp_path / "s"))
+    d1 = scenario.agent("d1")
+    assert d1.contract(scenario.week_dates).days_off == 1
+    assert d1.work_windows(0) == [(9 * 60, 17 * 60)]
