@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
+from coverage.solver.bound import above_bound
 from coverage.solver.result import Result
 from coverage.staffing import projected_service_level
 from coverage.timegrid import Shift, Week, iso_local, iso_utc, local_instant
@@ -219,7 +220,16 @@ def summary(
     if coverage is not None and week is not None:
         data["week_start_utc"] = iso_utc(week.start_utc)
         data["week_end_utc"] = iso_utc(week.end_utc)
-        data.update({k: round(v, 4) for k, v in coverage.totals().items()})
+        totals = coverage.totals()
+        data.update({k: round(v, 4) for k, v in totals.items()})
+        if result.lower_bound is not None:
+            bound = result.lower_bound
+            data["lower_bound"] = {
+                "uncovered_agent_hours": round(bound.uncovered_agent_hours, 4),
+                "shortfall_agent_hours": round(bound.shortfall_agent_hours, 4),
+            }
+            above = above_bound(totals["shortfall_agent_hours"], bound.shortfall_agent_hours)
+            data["shortfall_above_bound"] = None if above is None else round(above, 6)
         requirements = coverage.requirements
         if requirements.contacts is not None:
             data["contacts"] = round(sum(requirements.contacts), 3)
@@ -295,6 +305,14 @@ def summary_panel(data: dict[str, Any]) -> Panel:
             f"scheduled {data['scheduled_agent_hours']:g} · "
             f"short {data['shortfall_agent_hours']:g} · over {data['overstaffed_agent_hours']:g}",
         )
+        if "lower_bound" in data:
+            above = data["shortfall_above_bound"]
+            grid.add_row(
+                "Lower bound",
+                f"no roster can be short less than "
+                f"{data['lower_bound']['shortfall_agent_hours']:g} agent-hours"
+                + (f": this one is {above:.1%} above it" if above is not None else ""),
+            )
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",

@@ -1,7 +1,8 @@
 """Property-based tests: random small teams, zones with odd offsets, clock changes.
 
 For every generated scenario:
-- every roster passes the independent validator;
+- every roster passes the independent validator, and the LP lower bound never
+  exceeds what the roster achieves;
 - coverage and gaps recomputed from ``roster.csv`` alone equal ``coverage.csv``
   and ``gaps.csv``;
 - uncovered time never increases when an agent is added or availability
@@ -148,6 +149,10 @@ def test_every_roster_passes_the_validator_and_its_files_recompute_from_roster_c
     assert result.found_roster
     validation = validate_roster(scenario, result.roster)
     assert validation.ok, validation.violations
+    totals = validation.coverage.totals()
+    assert result.lower_bound is not None  # the LP bound never claims more than a roster does
+    assert result.lower_bound.uncovered_agent_hours <= totals["uncovered_agent_hours"] + 1e-6
+    assert result.lower_bound.shortfall_agent_hours <= totals["shortfall_agent_hours"] + 1e-6
     plan = plan_from_result(scenario, result, Problem.build(scenario).step_minutes)
     with TemporaryDirectory() as folder:
         write_files(Path(folder), plan.files())

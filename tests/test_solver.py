@@ -164,3 +164,19 @@ def test_shifts_past_the_end_of_the_week_cover_its_start() -> None:
     result, validation = solve_and_validate(scenario([tokyo], required, min_agents=0))
     assert validation.coverage.totals()["shortfall_agent_hours"] == 0
     assert result.roster[0].start_utc == datetime(2026, 3, 22, 22, 0, tzinfo=UTC)
+
+
+def test_the_lp_lower_bound_matches_the_hand_worked_optimum() -> None:
+    # A lone 40 h agent, one required at every hour: 168 - 40 = 128 h short.
+    # Two 40 h Dublin agents inside 07:00-22:00: 10 shifts of 8 h in 7 windows of
+    # 15 h, so on 3 days' worth two shifts share a window and overlap by an hour,
+    # fractions or not (the LP can only spread shifts inside the same windows):
+    # 168 - 80 + 3 = 91 h short, the bound and the optimum alike.
+    lone, _ = solve_and_validate(scenario([agent("a")]))
+    assert lone.lower_bound is not None
+    assert lone.lower_bound.shortfall_agent_hours == pytest.approx(128, abs=1e-5)
+    pair = scenario([agent("d1", "Europe/Dublin"), agent("d2", "Europe/Dublin")])
+    result, validation = solve_and_validate(pair)
+    assert result.lower_bound is not None
+    assert result.lower_bound.shortfall_agent_hours == pytest.approx(91, abs=1e-5)
+    assert validation.coverage.totals()["shortfall_agent_hours"] == 91

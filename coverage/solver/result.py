@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from coverage.solver.bound import LowerBound
 from coverage.timegrid import Shift
 
 
@@ -65,6 +66,7 @@ class Result:
     interrupted: bool = False  # stopped by Ctrl-C: the best roster found so far
     deterministic: bool = False  # the time limit counted work, not seconds
     deterministic_time: float = 0.0
+    lower_bound: LowerBound | None = None  # the aggregate LP's, independent of CP-SAT's proof
 
     @property
     def found_roster(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from coverage.models import Scenario
+from coverage.solver.bound import lower_bound
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import HIRES, STAGES, START_TIMES, TERMS, RosterModel
 from coverage.solver.problem import Problem
@@ -181,6 +182,7 @@ def solve(
     problem = problem or Problem.build(scenario)
     check_memory(problem)
     feasible = check_contracts(problem)
+    bound_of_lp = lower_bound(problem)
     roster_model = RosterModel(problem, stages=stages)
     if max_optional is not None:
         roster_model.add_hire_limit(max_optional)
@@ -256,6 +258,7 @@ def solve(
                         stages=tuple(outcomes),
                         interrupted=interrupted,
                         deterministic=by_work,
+                        lower_bound=bound_of_lp,
                     )
                 break  # later stages would lose coverage without this one's level to hold
             continue
@@ -298,4 +301,5 @@ def solve(
         interrupted=interrupted,
         deterministic=by_work,
         deterministic_time=round(work_done, 3),
+        lower_bound=bound_of_lp,
     )
