@@ -114,6 +114,9 @@ def run_one(size: int, seed: int) -> dict[str, object]:
             }
             for s in result.stages
         ],
+        "lower_bound_shortfall": result.lower_bound.shortfall_agent_hours
+        if result.lower_bound
+        else None,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

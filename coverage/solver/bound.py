@@ -1,13 +1,16 @@
-"""A lower bound for every plan: the aggregate linear programme.
+"""The aggregate model: how many agents of each class work each shift, no names.
 
-Agents with the same zone, rules, availability and time off form a class; the
-LP decides how many agents of each class work each candidate shift, in
-fractions. It keeps what holds for every agent summed over the class: one
-shift per day, the contract's minutes and days, rest between consecutive days,
-no more than ``max_consecutive_days`` in any run of days. Every roster is a
-solution of it, so its optimum bounds any roster from below: the uncovered
-agent-hours and, separately, the shortfall agent-hours. It is solved with GLOP
-in well under a second for the bundled teams, whatever CP-SAT manages to prove.
+Agents with the same zone, rules, availability and time off form a class (they
+have the same candidate shifts). The model keeps what holds for every agent
+summed over the class: one shift per day, the contract's minutes and days, rest
+between consecutive days, no more than ``max_consecutive_days`` in any run.
+
+- Solved as a linear programme (GLOP), it is a **lower bound** for every plan:
+  every roster is a solution of it, so no roster has fewer uncovered or short
+  agent-hours than its optimum. It takes well under a second on the bundled
+  teams, whatever CP-SAT manages to prove.
+- Solved with integer counts, it is the first half of a decomposition for large
+  teams (see ``coverage.solver.naming``): counts first, then names.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import timedelta
 
 from ortools.linear_solver import pywraplp
 
+from coverage.shifts import Candidate
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.timegrid import WEEK
 
@@ -31,46 +35,85 @@ class LowerBound:
     seconds: float
 
 
-def _signature(option: AgentOptions) -> tuple[object, ...]:
+def signature(option: AgentOptions) -> tuple[object, ...]:
+    """Agents with equal signatures are interchangeable: same candidates, same rules."""
     agent = option.agent
     return (agent.timezone, agent.rules, agent.availability, agent.time_off, option.contract)
 
 
-def lower_bound(problem: Problem) -> LowerBound | None:
-    """The aggregate LP bound, or None when the problem has optional (hypothetical) agents
-    or the LP solver is unavailable."""
-    if any(option.optional for option in problem.options):
-        return None
-    started = time.perf_counter()
-    classes: dict[tuple[object, ...], list[AgentOptions]] = {}
-    for option in problem.options:
-        classes.setdefault(_signature(option), []).append(option)
+def classes_of(problem: Problem) -> list[list[int]]:
+    """Indices of interchangeable agents, in order of first appearance."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for a, option in enumerate(problem.options):
+        groups.setdefault(signature(option), []).append(a)
+    return list(groups.values())
 
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:
-        return None
-    slots = problem.slots
-    covering: list[list[pywraplp.Variable]] = [[] for _ in range(slots)]
-    for number, members in enumerate(classes.values()):
-        option, count = members[0], len(members)
-        rules, contract = option.agent.rules, option.contract
-        days = [
-            [(c, solver.NumVar(0, count, f"y[{number},{d},{i}]")) for i, c in enumerate(day)]
-            for d, day in enumerate(option.days)
-        ]
+
+class AggregateModel:
+    """The aggregate model on an OR-Tools linear solver (GLOP for the LP, CP-SAT for integers)."""
+
+    def __init__(self, problem: Problem, backend: str, integer: bool) -> None:
+        solver = pywraplp.Solver.CreateSolver(backend)
+        if solver is None:
+            raise RuntimeError(f"OR-Tools linear solver {backend} is not available")
+        self.problem = problem
+        self.solver = solver
+        self.classes = classes_of(problem)
+        # counts[k][d] = [(candidate, count variable), ...] for class k on local day d
+        self.counts: list[list[list[tuple[Candidate, pywraplp.Variable]]]] = []
+        slots = problem.slots
+        covering: list[list[pywraplp.Variable]] = [[] for _ in range(slots)]
+        for k, members in enumerate(self.classes):
+            option, size = problem.options[members[0]], len(members)
+            days = [
+                [
+                    (
+                        c,
+                        solver.IntVar(0, size, f"y[{k},{d},{i}]")
+                        if integer
+                        else solver.NumVar(0, size, f"y[{k},{d},{i}]"),
+                    )
+                    for i, c in enumerate(day)
+                ]
+                for d, day in enumerate(option.days)
+            ]
+            self._add_class_rules(option, size, days)
+            for day in days:
+                for candidate, y in day:
+                    for t in problem.slots_of(candidate):
+                        covering[t % slots].append(y)
+            self.counts.append(days)
+        floor = problem.scenario.staffing.min_agents
+        required = problem.required_per_slot
+        self.missing: list[pywraplp.Variable] = []
+        self.short: list[pywraplp.Variable] = []
+        for t in range(slots):
+            on = solver.Sum(covering[t])
+            miss = solver.NumVar(0, floor, f"missing[{t}]")
+            gap = solver.NumVar(0, required[t], f"short[{t}]")
+            solver.Add(miss + on >= floor)
+            solver.Add(gap + on >= required[t])
+            self.missing.append(miss)
+            self.short.append(gap)
+
+    def _add_class_rules(
+        self,
+        option: AgentOptions,
+        size: int,
+        days: list[list[tuple[Candidate, pywraplp.Variable]]],
+    ) -> None:
+        solver, rules, contract = self.solver, option.agent.rules, option.contract
         working = [solver.Sum([y for _, y in day]) for day in days]
         for day_total in working:
-            solver.Add(day_total <= count)
-        solver.Add(
-            solver.Sum([c.minutes * y for day in days for c, y in day]) == count * contract.minutes
-        )
-        solver.Add(solver.Sum(working) <= count * contract.max_days)
+            solver.Add(day_total <= size)
+        worked = solver.Sum([c.minutes * y for day in days for c, y in day])
+        solver.Add(worked == size * contract.minutes)
+        solver.Add(solver.Sum(working) <= size * contract.max_days)
         limit = rules.max_consecutive_days
         if limit < 7:
             for d in range(7):
-                solver.Add(
-                    solver.Sum([working[(d + k) % 7] for k in range(limit + 1)]) <= count * limit
-                )
+                run = solver.Sum([working[(d + k) % 7] for k in range(limit + 1)])
+                solver.Add(run <= size * limit)
         rest = timedelta(minutes=rules.min_rest_minutes)
         for d, day in enumerate(days):
             for later in (d + 1, d + 2):
@@ -82,32 +125,39 @@ def lower_bound(problem: Problem) -> LowerBound | None:
                         if c.shift.start_utc + shift_by < candidate.shift.end_utc + rest
                     ]
                     if clashes:
-                        solver.Add(y + solver.Sum(clashes) <= count)
-        for day in days:
-            for candidate, y in day:
-                for t in problem.slots_of(candidate):
-                    covering[t % slots].append(y)
+                        solver.Add(y + solver.Sum(clashes) <= size)
 
-    floor = problem.scenario.staffing.min_agents
-    required = problem.required_per_slot
-    missing, short = [], []
-    for t in range(slots):
-        on = solver.Sum(covering[t])
-        miss = solver.NumVar(0, floor, f"missing[{t}]")
-        gap = solver.NumVar(0, required[t], f"short[{t}]")
-        solver.Add(miss + on >= floor)
-        solver.Add(gap + on >= required[t])
-        missing.append(miss)
-        short.append(gap)
+    def minimize(
+        self, terms: list[pywraplp.Variable], seconds: float | None = None, floor_weight: int = 0
+    ) -> float | None:
+        """Minimise a sum of terms (plus ``floor_weight`` x the agents missing below the
+        floor); the optimum or best found, or None if none was found."""
+        objective = self.solver.Sum(terms)
+        if floor_weight:
+            objective = objective + floor_weight * self.solver.Sum(self.missing)
+        self.solver.Minimize(objective)
+        if seconds is not None:
+            self.solver.SetTimeLimit(int(seconds * 1000))
+        code = self.solver.Solve()
+        if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return None
+        return float(self.solver.Objective().Value())
 
+
+def lower_bound(problem: Problem) -> LowerBound | None:
+    """The aggregate LP bound, or None when the problem has optional (hypothetical) agents."""
+    if any(option.optional for option in problem.options):
+        return None
+    started = time.perf_counter()
+    model = AggregateModel(problem, "GLOP", integer=False)
     hours = problem.step_minutes / 60
     values = []
-    for terms in (missing, short):
-        solver.Minimize(solver.Sum(terms))
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    for terms in (model.missing, model.short):
+        value = model.minimize(terms)
+        if value is None:
             return None
         # GLOP works in floating point: take off a hair so the bound stays a bound.
-        values.append(max(0.0, solver.Objective().Value() * hours - 1e-6))
+        values.append(max(0.0, value * hours - 1e-6))
     return LowerBound(values[0], values[1], time.perf_counter() - started)
 
 

@@ -7,13 +7,9 @@ from datetime import datetime
 from coverage.errors import InputError
 from coverage.models import format_clock
 from coverage.shifts import Candidate
+from coverage.solver.bound import signature
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.solver.start import solve_agent_alone
-
-
-def _signature(option: AgentOptions) -> tuple[object, ...]:
-    agent = option.agent
-    return (agent.timezone, agent.rules, agent.availability, agent.time_off, option.contract)
 
 
 def _why(option: AgentOptions) -> str:
@@ -49,7 +45,7 @@ def check_contracts(problem: Problem) -> list[list[Candidate]]:
     weeks: dict[tuple[object, ...], list[tuple[datetime, datetime]] | None] = {}
     feasible: list[list[Candidate]] = []
     for option in problem.options:
-        key = _signature(option)
+        key = signature(option)
         if key not in weeks:
             week = solve_agent_alone(problem, option)
             weeks[key] = (

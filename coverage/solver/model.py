@@ -281,6 +281,13 @@ class RosterModel:
             cp_model.LinearExpr.sum(list(self.hired.values())), len(self.hired)
         )
 
+    def add_known_bounds(self, bounds: dict[str, int]) -> None:
+        """Terms can be no lower than these (from the aggregate LP): redundant for the
+        rosters, but they let CP-SAT prove a roster at the bound optimal at once."""
+        for name, value in bounds.items():
+            if name in self.terms and value > 0:
+                self.model.add(self.terms[name].expression >= value)
+
     def set_weights(self) -> None:
         """Weights that make each term strictly more important than all later ones,
         in the order of the stages (terms in no stage get weight 0)."""

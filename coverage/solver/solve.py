@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -11,9 +12,19 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from coverage.models import Scenario
-from coverage.solver.bound import lower_bound
+from coverage.shifts import Candidate
+from coverage.solver.bound import classes_of, lower_bound
 from coverage.solver.contracts import check_contracts
-from coverage.solver.model import HIRES, STAGES, START_TIMES, TERMS, RosterModel
+from coverage.solver.model import (
+    HIRES,
+    SHORTFALL,
+    STAGES,
+    START_TIMES,
+    TERMS,
+    UNCOVERED,
+    RosterModel,
+)
+from coverage.solver.naming import aggregate_start
 from coverage.solver.problem import Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status
 from coverage.solver.start import greedy_start
@@ -133,6 +144,31 @@ def _run(
     return outcome[0], stopped.is_set()
 
 
+# From this many agents with interchangeable colleagues, start from the
+# aggregate model (counts, then names) rather than one agent at a time.
+AGGREGATE_FROM = 100
+
+
+def _start(
+    problem: Problem,
+    start_roster: Sequence[Shift],
+    feasible: list[list[Candidate]],
+    started: float,
+    limit: float,
+    by_work: bool,
+) -> list[list[Candidate]]:
+    """The first roster: counts-then-names for large teams, else greedy (a third of the limit)."""
+    large = len(problem.options) >= AGGREGATE_FROM and len(classes_of(problem)) < len(
+        problem.options
+    )
+    if large and not start_roster and not any(o.optional for o in problem.options):
+        chosen = aggregate_start(problem, limit / 3)
+        if chosen is not None:
+            return chosen
+    deadline = None if by_work else started + limit / 3
+    return greedy_start(problem, start_roster, feasible, deadline)
+
+
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
     """Start the next stage from the last stage's roster, every variable included."""
     model.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -183,12 +219,19 @@ def solve(
     check_memory(problem)
     feasible = check_contracts(problem)
     bound_of_lp = lower_bound(problem)
+    # The start first: building it needs memory that is freed before the full model.
+    chosen = _start(problem, start_roster, feasible, started, limit, by_work)
     roster_model = RosterModel(problem, stages=stages)
     if max_optional is not None:
         roster_model.add_hire_limit(max_optional)
-    # The greedy start may use up to a third of a wall-clock limit.
-    deadline = None if by_work else started + limit / 3
-    chosen = greedy_start(problem, start_roster, feasible, deadline)
+    if bound_of_lp is not None:
+        per_hour = 60 / problem.step_minutes
+        roster_model.add_known_bounds(
+            {
+                UNCOVERED: math.ceil(bound_of_lp.uncovered_agent_hours * per_hour - 1e-6),
+                SHORTFALL: math.ceil(bound_of_lp.shortfall_agent_hours * per_hour - 1e-6),
+            }
+        )
     values = roster_model.add_hint(chosen)  # the fallback if the search finds nothing
     complete = all(
         shifts or option.optional or option.contract.minutes == 0
