@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ortools.linear_solver import pywraplp
 
 from coverage.shifts import Candidate
-from coverage.solver.problem import AgentOptions, Problem
-from coverage.timegrid import WEEK
+from coverage.solver.problem import AgentOptions, Problem, rest_clashes
 
 
 @dataclass(frozen=True)
@@ -114,18 +112,9 @@ class AggregateModel:
             for d in range(7):
                 run = solver.Sum([working[(d + k) % 7] for k in range(limit + 1)])
                 solver.Add(run <= size * limit)
-        rest = timedelta(minutes=rules.min_rest_minutes)
-        for d, day in enumerate(days):
-            for later in (d + 1, d + 2):
-                shift_by = WEEK if later >= 7 else timedelta(0)
-                for candidate, y in day:
-                    clashes = [
-                        other
-                        for c, other in days[later % 7]
-                        if c.shift.start_utc + shift_by < candidate.shift.end_utc + rest
-                    ]
-                    if clashes:
-                        solver.Add(y + solver.Sum(clashes) <= size)
+        for d, i, later, clashes in rest_clashes(option):
+            forbidden = [days[later][j][1] for j in clashes]
+            solver.Add(days[d][i][1] + solver.Sum(forbidden) <= size)
 
     def minimize(
         self, terms: list[pywraplp.Variable], seconds: float | None = None, floor_weight: int = 0
@@ -138,6 +127,7 @@ class AggregateModel:
         self.solver.Minimize(objective)
         if seconds is not None:
             self.solver.SetTimeLimit(int(seconds * 1000))
+        self.solver.SetNumThreads(2)
         code = self.solver.Solve()
         if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None

@@ -8,13 +8,11 @@ repeats weekly, so coverage, rest and consecutive days wrap around the week.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
-from coverage.solver.problem import Problem
-from coverage.timegrid import WEEK
+from coverage.solver.problem import Problem, rest_clashes
 
 # Objective terms in strict priority order (first matters most).
 UNCOVERED = "uncovered"
@@ -176,24 +174,11 @@ class RosterModel:
             self.model.add(sum(row) <= self.problem.options[a].contract.max_days)
 
     def add_min_rest(self) -> None:
-        """A shift forbids any later shift starting within the rest period after its end.
-
-        Pairs up to two local dates apart are checked, wrapping Sunday into
-        the next Monday (168 hours on).
-        """
+        """A shift forbids any later shift starting within the rest period after its end."""
         for a, agent_days in enumerate(self.choices):
-            rest = timedelta(minutes=self.problem.options[a].agent.rules.min_rest_minutes)
-            for d, day in enumerate(agent_days):
-                for later in (d + 1, d + 2):
-                    next_day = agent_days[later % 7]
-                    shift_by = WEEK if later >= 7 else timedelta(0)
-                    for candidate, var in day:
-                        limit = candidate.shift.end_utc + rest
-                        clashes = [
-                            other for c, other in next_day if c.shift.start_utc + shift_by < limit
-                        ]
-                        if clashes:
-                            self.model.add(var + sum(clashes) <= 1)
+            for d, i, later, clashes in rest_clashes(self.problem.options[a]):
+                forbidden = [agent_days[later][j][1] for j in clashes]
+                self.model.add(agent_days[d][i][1] + sum(forbidden) <= 1)
 
     def add_max_consecutive_days(self) -> None:
         """No more than ``max_consecutive_days`` working days in a row, around the week."""

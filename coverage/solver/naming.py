@@ -38,7 +38,7 @@ def _name_class(
     sub.model.minimize(sum(deviations))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = 2
     solver.parameters.catch_sigint_signal = False
     code = solver.solve(sub.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from coverage.models import WEEK_MINUTES, Agent, Contract, Scenario
 from coverage.requirements import Requirements, build_requirements
 from coverage.shifts import Candidate, candidates_for
-from coverage.timegrid import Week
+from coverage.timegrid import WEEK, Week
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,28 @@ class AgentOptions:
     contract: Contract
     days: tuple[tuple[Candidate, ...], ...]
     optional: bool = False  # a hypothetical hire the solver may leave out
+
+
+def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int]]]:
+    """``(day, index, later_day, indices)``: the later shifts each candidate forbids,
+    those starting within the rest period after it ends.
+
+    Pairs up to two local dates apart are checked, wrapping Sunday into the next
+    Monday (168 hours on), since the roster repeats weekly.
+    """
+    rest = timedelta(minutes=option.agent.rules.min_rest_minutes)
+    for d, day in enumerate(option.days):
+        for later in (d + 1, d + 2):
+            shift_by = WEEK if later >= 7 else timedelta(0)
+            for i, candidate in enumerate(day):
+                limit = candidate.shift.end_utc + rest
+                clashes = [
+                    j
+                    for j, other in enumerate(option.days[later % 7])
+                    if other.shift.start_utc + shift_by < limit
+                ]
+                if clashes:
+                    yield d, i, later % 7, clashes
 
 
 @dataclass(frozen=True)

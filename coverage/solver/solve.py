@@ -157,15 +157,17 @@ def _start(
     limit: float,
     by_work: bool,
 ) -> list[list[Candidate]]:
-    """The first roster: counts-then-names for large teams, else greedy (a third of the limit)."""
+    """The first roster: counts-then-names for large teams (a third of the limit), else or
+    failing that greedy (until two thirds of the limit at the latest)."""
     large = len(problem.options) >= AGGREGATE_FROM and len(classes_of(problem)) < len(
         problem.options
     )
-    if large and not start_roster and not any(o.optional for o in problem.options):
+    # Counts-then-names runs against the wall clock, so a deterministic run skips it.
+    if large and not by_work and not start_roster and not any(o.optional for o in problem.options):
         chosen = aggregate_start(problem, limit / 3)
         if chosen is not None:
             return chosen
-    deadline = None if by_work else started + limit / 3
+    deadline = None if by_work else started + 2 * limit / 3
     return greedy_start(problem, start_roster, feasible, deadline)
 
 
