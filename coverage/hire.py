@@ -28,7 +28,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from coverage.errors import InputError
-from coverage.models import WEEKDAYS, Agent, Rules, Scenario, check_zone, format_clock
+from coverage.models import WEEKDAYS, Agent, Rules, Scenario, check_zone
 from coverage.requirements import Requirements, build_requirements
 from coverage.solver import Problem, Result, Status, solve
 from coverage.solver.model import HIRES, SHORTFALL, START_TIMES, UNCOVERED
@@ -469,7 +469,3 @@ def _unreachable(problem: Problem, baseline: Baseline) -> str:
     ]
     text = ", ".join(f"{a:%a %H:%M}-{b:%H:%M} UTC" for a, b in spans[:3])
     return text + (f" and {len(spans) - 3} more" if len(spans) > 3 else "")
-
-
-def window_text(rules: Rules) -> str:
-    return f"{format_clock(rules.earliest_start)}-{format_clock(rules.latest_end)}"
