@@ -70,15 +70,17 @@ def _level(value: float | None) -> str:
 
 
 def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD)
-    for column in ("#", "zone", "offset", "uncovered h closed", "short ah closed", "SL change",
-                   "shift pattern (local)", "newly covered h"):  # fmt: skip
-        table.add_column(
-            column,
-            justify="right"
-            if "closed" in column or column in ("#", "newly covered h", "SL change")
-            else "left",
-        )
+    """Candidates best first: hours closed by the hire (uncovered, short), service-level
+    change, the hire's local pattern and the hours that become covered."""
+    table = Table(title=f"{title}: what the hire closes", box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("zone", no_wrap=True)
+    table.add_column("offset", no_wrap=True)
+    table.add_column("uncov. h", justify="right", no_wrap=True)
+    table.add_column("short ah", justify="right", no_wrap=True)
+    table.add_column("SL", justify="right", no_wrap=True)
+    table.add_column("shift pattern (local)", min_width=16, overflow="fold")
+    table.add_column("new h", justify="right", no_wrap=True)
     records: list[dict[Any, Any]] = frame.to_dict(orient="records")
     ranks = [r["rank"] for r in records]
     for row in records[:limit]:
