@@ -164,7 +164,7 @@ def _start(
     )
     # Counts-then-names runs against the wall clock, so a deterministic run skips it.
     if large and not by_work and not start_roster and not any(o.optional for o in problem.options):
-        chosen = aggregate_start(problem, limit / 3)
+        chosen = aggregate_start(problem, limit / 3, feasible)
         if chosen is not None:
             return chosen
     deadline = None if by_work else started + 2 * limit / 3
