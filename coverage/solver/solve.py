@@ -241,13 +241,16 @@ def solve(
     )
     build_seconds = time.perf_counter() - started
 
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers or settings.workers
-    solver.parameters.random_seed = settings.seed if seed is None else seed
-    # CP-SAT's own SIGINT handler aborts the process when the search runs outside
-    # the main thread; Ctrl-C is handled in ``_run`` instead.
-    solver.parameters.catch_sigint_signal = False
-    _tune(solver.parameters)
+    def new_solver() -> cp_model.CpSolver:
+        """A fresh solver per stage, so the last stage's search state is freed."""
+        fresh = cp_model.CpSolver()
+        fresh.parameters.num_workers = workers or settings.workers
+        fresh.parameters.random_seed = settings.seed if seed is None else seed
+        # CP-SAT's own SIGINT handler aborts the process when the search runs outside
+        # the main thread; Ctrl-C is handled in ``_run`` instead.
+        fresh.parameters.catch_sigint_signal = False
+        _tune(fresh.parameters)
+        return fresh
 
     outcomes: list[StageOutcome] = []
     bound: int | None = 0
@@ -258,6 +261,11 @@ def solve(
         if interrupted:
             proven = False
             break
+        solver = new_solver()
+        if number > 0 and len(problem.options) >= AGGREGATE_FROM:
+            # Measured on 1000 agents: the tie-breaker stages with 2 workers took
+            # the process from 0.6 to 1.65 GB; with one, 1.2 GB, at no loss of coverage.
+            solver.parameters.num_workers = 1
         spent = work_done if by_work else time.perf_counter() - started
         remaining = limit - spent
         last = number == len(stages) - 1
