@@ -58,7 +58,7 @@ from coverage.report import (
     team_table,
 )
 from coverage.requirements import build_requirements
-from coverage.solver import InsufficientMemory, Problem
+from coverage.solver import InsufficientMemory
 from coverage.solver import Progress as SolveProgress
 from coverage.validate import measure_coverage
 
@@ -328,7 +328,6 @@ def hire(
         seconds = {"baseline": round(time.perf_counter() - clock, 2)}
         clock = time.perf_counter()
         week_start = baseline.requirements.week.start_utc
-        grid = Problem.build(loaded).step_minutes
         progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
             MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
@@ -351,7 +350,7 @@ def hire(
         files: dict[str, dict[str, str]] = {}
         best = rank(singles)[0][1]
         files[f"best-single-{hire_id(best.zones[0], 1) if best.zones else 'none'}"] = option_plan(
-            best, baseline, grid
+            best, baseline
         ).files()
         placements: list[tuple[str, HireOption]] = []
         if hires > 1:
@@ -381,8 +380,8 @@ def hire(
                     together.shortfall_closed - rounds[-1].shortfall_closed, 4
                 ),
             }
-            files[f"together-{hires}"] = option_plan(together, baseline, grid).files()
-            files[f"greedy-{hires}"] = option_plan(rounds[-1], baseline, grid).files()
+            files[f"together-{hires}"] = option_plan(together, baseline).files()
+            files[f"greedy-{hires}"] = option_plan(rounds[-1], baseline).files()
         untils: list[UntilResult] = []
         for wanted, flag in (("covered", until_covered), ("service-level", until_service_level)):
             if not flag:
@@ -395,7 +394,7 @@ def hire(
             untils.append(until)
             report[f"until_{wanted.replace('-', '_')}"] = until_record(until, week_start)
             if until.option is not None and until.reached:
-                files[f"until-{wanted}"] = option_plan(until.option, baseline, grid).files()
+                files[f"until-{wanted}"] = option_plan(until.option, baseline).files()
                 placements.append((f"until {wanted}", until.option))
     except InputError as error:
         raise _fail(errors, str(error)) from None

@@ -29,7 +29,8 @@ from pydantic import ValidationError
 
 from coverage.errors import InputError
 from coverage.models import WEEKDAYS, Agent, Rules, Scenario, check_zone
-from coverage.requirements import Requirements, build_requirements
+from coverage.report import summary_service_level
+from coverage.requirements import Requirements
 from coverage.solver import Problem, Result, Status, solve
 from coverage.solver.model import HIRES, SHORTFALL, START_TIMES, UNCOVERED
 from coverage.timegrid import Shift
@@ -109,8 +110,6 @@ class Outcome:
 
     @classmethod
     def of(cls, scenario: Scenario, coverage: Coverage) -> Outcome:
-        from coverage.report import summary_service_level
-
         totals = coverage.totals()
         return cls(
             totals["uncovered_hours"],
@@ -211,6 +210,7 @@ class Baseline:
     requirements: Requirements
     result: Result
     outcome: Outcome
+    grid_minutes: int  # the solver's UTC grid, for writing plans
 
 
 class NoRoster(Exception):
@@ -220,15 +220,17 @@ class NoRoster(Exception):
 def plan_baseline(
     scenario: Scenario, time_limit: float, workers: int | None = None, seed: int | None = None
 ) -> Baseline:
-    requirements = build_requirements(scenario)
-    result = solve(scenario, time_limit=time_limit, workers=workers, seed=seed)
+    problem = Problem.build(scenario)
+    result = solve(scenario, time_limit=time_limit, workers=workers, seed=seed, problem=problem)
     if not result.found_roster:
         raise NoRoster(
             f"no roster for the team as it is within {time_limit:g} s "
-            f"(status {result.status.value}); try a longer --time-limit"
+            f"(status {result.status.value}); try a longer --baseline-time-limit"
         )
-    coverage = _checked_coverage(scenario, result, requirements)
-    return Baseline(scenario, requirements, result, Outcome.of(scenario, coverage))
+    coverage = _checked_coverage(scenario, result, problem.requirements)
+    return Baseline(
+        scenario, problem.requirements, result, Outcome.of(scenario, coverage), problem.step_minutes
+    )
 
 
 def _checked_coverage(scenario: Scenario, result: Result, requirements: Requirements) -> Coverage:
@@ -360,7 +362,9 @@ def greedy_hires(
             baseline=baseline.outcome,
         )
         rounds.append(option)
-        current = Baseline(scenario, baseline.requirements, best.result, best.outcome)
+        current = Baseline(
+            scenario, baseline.requirements, best.result, best.outcome, baseline.grid_minutes
+        )
     return rounds
 
 

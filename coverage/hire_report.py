@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from rich import box
@@ -23,8 +24,6 @@ HIRE_COLUMNS = [
 
 
 def utc_offset(zone_name: str, instant: datetime) -> str:
-    from zoneinfo import ZoneInfo
-
     offset = instant.astimezone(ZoneInfo(zone_name)).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
     sign = "+" if minutes >= 0 else "-"
@@ -142,6 +141,8 @@ def until_record(until: UntilResult, week_start: datetime) -> dict[str, Any]:
     }
 
 
-def option_plan(option: HireOption, baseline: Baseline, grid_minutes: int) -> Plan:
+def option_plan(option: HireOption, baseline: Baseline) -> Plan:
     """The week with the hires in it, written like ``coverage plan`` writes a plan."""
-    return plan_from_result(option.scenario, option.result, grid_minutes, baseline.requirements)
+    return plan_from_result(
+        option.scenario, option.result, baseline.grid_minutes, baseline.requirements
+    )
