@@ -103,7 +103,8 @@ def generated_scenario(size: int, seed: int, interval: int = 30, flexible: bool 
 def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, Any]:
     """Solve one instance in this process and measure it."""
     from coverage.solver import Problem, solve
-    from coverage.solver.model import SHORTFALL, UNCOVERED
+    from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED
+    from coverage.solver.solve import FIRST_ROSTER
     from coverage.validate import validate_roster
 
     scenario = generated_scenario(size, seed, interval, flexible)
@@ -131,7 +132,10 @@ def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, An
             ratio * math.ceil(bound.uncovered_agent_hours * per_hour - 1e-6)
             + bound.shortfall_agent_hours * per_hour * 1.01
         )
-        hits = [t for t, value, stage in events if "shortfall" in stage and value <= target + 1e-6]
+        coverage_stage = (FIRST_ROSTER, " + ".join(STAGES[0]))
+        hits = [
+            t for t, value, stage in events if stage in coverage_stage and value <= target + 1e-6
+        ]
         within_1 = round(hits[0], 2) if hits else None
     return {
         "agents": size,

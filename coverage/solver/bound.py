@@ -5,12 +5,10 @@ have the same candidate shifts). The model keeps what holds for every agent
 summed over the class: one shift per day, the contract's minutes and days, rest
 between consecutive days, no more than ``max_consecutive_days`` in any run.
 
-- Solved as a linear programme (GLOP), it is a **lower bound** for every plan:
-  every roster is a solution of it, so no roster has fewer uncovered or short
-  agent-hours than its optimum. It takes well under a second on the bundled
-  teams, whatever CP-SAT manages to prove.
-- Solved with integer counts, it is the first half of a decomposition for large
-  teams (see ``coverage.solver.naming``): counts first, then names.
+Solved as a linear programme (GLOP), it is a **lower bound** for every plan:
+every roster is a solution of it, so no roster has fewer uncovered or short
+agent-hours than its optimum. It takes well under a second on the bundled
+teams, whatever CP-SAT manages to prove.
 """
 
 from __future__ import annotations
@@ -48,12 +46,12 @@ def classes_of(problem: Problem) -> list[list[int]]:
 
 
 class AggregateModel:
-    """The aggregate model on an OR-Tools linear solver (GLOP for the LP, CP-SAT for integers)."""
+    """The aggregate model as a linear programme (GLOP)."""
 
-    def __init__(self, problem: Problem, backend: str, integer: bool) -> None:
-        solver = pywraplp.Solver.CreateSolver(backend)
+    def __init__(self, problem: Problem) -> None:
+        solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
-            raise RuntimeError(f"OR-Tools linear solver {backend} is not available")
+            raise RuntimeError("OR-Tools linear solver GLOP is not available")
         self.problem = problem
         self.solver = solver
         self.classes = classes_of(problem)
@@ -64,15 +62,7 @@ class AggregateModel:
         for k, members in enumerate(self.classes):
             option, size = problem.options[members[0]], len(members)
             days = [
-                [
-                    (
-                        c,
-                        solver.IntVar(0, size, f"y[{k},{d},{i}]")
-                        if integer
-                        else solver.NumVar(0, size, f"y[{k},{d},{i}]"),
-                    )
-                    for i, c in enumerate(day)
-                ]
+                [(c, solver.NumVar(0, size, f"y[{k},{d},{i}]")) for i, c in enumerate(day)]
                 for d, day in enumerate(option.days)
             ]
             self._add_class_rules(option, size, days)
@@ -116,20 +106,10 @@ class AggregateModel:
             forbidden = [days[later][j][1] for j in clashes]
             solver.Add(days[d][i][1] + solver.Sum(forbidden) <= size)
 
-    def minimize(
-        self, terms: list[pywraplp.Variable], seconds: float | None = None, floor_weight: int = 0
-    ) -> float | None:
-        """Minimise a sum of terms (plus ``floor_weight`` x the agents missing below the
-        floor); the optimum or best found, or None if none was found."""
-        objective = self.solver.Sum(terms)
-        if floor_weight:
-            objective = objective + floor_weight * self.solver.Sum(self.missing)
-        self.solver.Minimize(objective)
-        if seconds is not None:
-            self.solver.SetTimeLimit(int(seconds * 1000))
-        self.solver.SetNumThreads(2)
-        code = self.solver.Solve()
-        if code not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+    def minimize(self, terms: list[pywraplp.Variable]) -> float | None:
+        """Minimise a sum of terms; the optimum, or None if the LP failed."""
+        self.solver.Minimize(self.solver.Sum(terms))
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         return float(self.solver.Objective().Value())
 
@@ -139,7 +119,7 @@ def lower_bound(problem: Problem) -> LowerBound | None:
     if any(option.optional for option in problem.options):
         return None
     started = time.perf_counter()
-    model = AggregateModel(problem, "GLOP", integer=False)
+    model = AggregateModel(problem)
     hours = problem.step_minutes / 60
     values = []
     for terms in (model.missing, model.short):

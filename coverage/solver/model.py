@@ -286,6 +286,11 @@ class RosterModel:
         unit = min(self.weights[n] for n in names)
         return sum((self.weights[n] // unit) * self.terms[n].expression for n in names)
 
+    def stage_value(self, names: tuple[str, ...], values: dict[str, int]) -> int:
+        """The stage objective (in the units of ``stage_objective``) of term values."""
+        unit = min(self.weights[n] for n in names)
+        return sum((self.weights[n] // unit) * values[n] for n in names)
+
     def minimize_stage(self, names: tuple[str, ...]) -> None:
         self.model.minimize(self.stage_objective(names))
 

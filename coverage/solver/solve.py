@@ -24,7 +24,7 @@ from coverage.solver.model import (
     UNCOVERED,
     RosterModel,
 )
-from coverage.solver.naming import aggregate_start
+from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status
 from coverage.solver.start import greedy_start
@@ -144,9 +144,13 @@ def _run(
     return outcome[0], stopped.is_set()
 
 
-# From this many agents with interchangeable colleagues, start from the
-# aggregate model (counts, then names) rather than one agent at a time.
-AGGREGATE_FROM = 100
+# The stage name of the progress report for the first roster, before any search.
+FIRST_ROSTER = "first roster"
+# From this many agents with interchangeable colleagues, start from whole-week
+# patterns (column generation) rather than one agent at a time.
+PATTERNS_FROM = 100
+# Share of the time limit the pattern start may use.
+PATTERN_SHARE = 0.5
 
 
 def _start(
@@ -157,14 +161,14 @@ def _start(
     limit: float,
     by_work: bool,
 ) -> list[list[Candidate]]:
-    """The first roster: counts-then-names for large teams (a third of the limit), else or
+    """The first roster: whole-week patterns for large teams (half the limit), else or
     failing that greedy (until two thirds of the limit at the latest)."""
-    large = len(problem.options) >= AGGREGATE_FROM and len(classes_of(problem)) < len(
+    large = len(problem.options) >= PATTERNS_FROM and len(classes_of(problem)) < len(
         problem.options
     )
-    # Counts-then-names runs against the wall clock, so a deterministic run skips it.
+    # The pattern start runs against the wall clock, so a deterministic run skips it.
     if large and not by_work and not start_roster and not any(o.optional for o in problem.options):
-        chosen = aggregate_start(problem, limit / 3, feasible)
+        chosen = pattern_start(problem, PATTERN_SHARE * limit, feasible)
         if chosen is not None:
             return chosen
     deadline = None if by_work else started + 2 * limit / 3
@@ -226,20 +230,24 @@ def solve(
     roster_model = RosterModel(problem, stages=stages)
     if max_optional is not None:
         roster_model.add_hire_limit(max_optional)
+    known: dict[str, int] = {}
     if bound_of_lp is not None:
         per_hour = 60 / problem.step_minutes
-        roster_model.add_known_bounds(
-            {
-                UNCOVERED: math.ceil(bound_of_lp.uncovered_agent_hours * per_hour - 1e-6),
-                SHORTFALL: math.ceil(bound_of_lp.shortfall_agent_hours * per_hour - 1e-6),
-            }
-        )
+        known = {
+            UNCOVERED: math.ceil(bound_of_lp.uncovered_agent_hours * per_hour - 1e-6),
+            SHORTFALL: math.ceil(bound_of_lp.shortfall_agent_hours * per_hour - 1e-6),
+        }
+        roster_model.add_known_bounds(known)
     values = roster_model.add_hint(chosen)  # the fallback if the search finds nothing
     complete = all(
         shifts or option.optional or option.contract.minutes == 0
         for shifts, option in zip(chosen, problem.options, strict=True)
     )
     build_seconds = time.perf_counter() - started
+    if on_progress and complete:
+        first_stage = roster_model.stage_value(stages[0], values)
+        floor = roster_model.stage_value(stages[0], {n: known.get(n, 0) for n in stages[0]})
+        on_progress(Progress(first_stage, floor, build_seconds, FIRST_ROSTER))
 
     def new_solver() -> cp_model.CpSolver:
         """A fresh solver per stage, so the last stage's search state is freed."""
@@ -261,14 +269,23 @@ def solve(
         if interrupted:
             proven = False
             break
+        last = number == len(stages) - 1
+        if complete and all(n in known and values.get(n) == known[n] for n in names):
+            # Every term of the stage is at its lower bound already: proven, no search.
+            reached = roster_model.stage_value(names, values)
+            outcomes.append(StageOutcome(names, Status.OPTIMAL, reached, reached, 0.0))
+            if proven and bound is not None:
+                bound += reached * min(roster_model.weights[n] for n in names)
+            if not last:
+                roster_model.hold_stage(names, reached)
+            continue
         solver = new_solver()
-        if number > 0 and len(problem.options) >= AGGREGATE_FROM:
+        if number > 0 and len(problem.options) >= PATTERNS_FROM:
             # Measured on 1000 agents: the tie-breaker stages with 2 workers took
             # the process from 0.6 to 1.65 GB; with one, 1.2 GB, at no loss of coverage.
             solver.parameters.num_workers = 1
         spent = work_done if by_work else time.perf_counter() - started
         remaining = limit - spent
-        last = number == len(stages) - 1
         share = max(0.05, remaining if last else remaining * STAGE_SHARE)
         if by_work:
             solver.parameters.max_deterministic_time = share

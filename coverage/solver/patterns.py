@@ -1,0 +1,305 @@
+"""Whole weeks first, then names: the start for large teams.
+
+Agents with the same zone, rules, availability and time off are
+interchangeable (a *class*). A *pattern* is one whole week that an agent of a
+class may work under every one of their hard rules. The method is column
+generation followed by a dive, as in crew and nurse rostering:
+
+1. A master linear programme chooses how many agents of each class work each
+   known pattern, minimising shortfall (and, before it, agents missing below
+   the floor).
+2. Pricing: for each class, an exact single-agent CP-SAT model finds the weeks
+   worth most at the master's dual prices. Weeks that would improve the master
+   are added as patterns, and 1-2 repeat until none would.
+3. The dive: agents are fixed to the patterns the master uses whole, plus a
+   share of the most-used of the rest; the master is re-priced for the agents
+   left, and so on until every agent has a week.
+
+Naming is then exact: a class's fixed patterns go to its members in order,
+and every pattern is a feasible week. On the benchmark this start is within
+0-2 % of the aggregate lower bound, where the counts-then-names start it
+replaced was up to 24 times above it with flexible shift lengths.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from coverage.shifts import Candidate
+from coverage.solver.bound import classes_of
+from coverage.solver.model import RosterModel
+from coverage.solver.problem import AgentOptions, Problem
+
+Pattern = tuple[tuple[int, int], ...]  # (local day, candidate index) per shift, sorted
+
+# Dual prices are made whole numbers for the CP-SAT pricing model at this scale.
+PRICE_SCALE = 1000
+# Share of the agents still to place that one dive round fixes at least, and the
+# pricing rounds between fixes (measured: smaller shares are closer to the
+# bound and slower; more pricing rounds between fixes gained nothing).
+DIVE_SHARE = 0.1
+PRICING_ROUNDS_PER_FIX = 5
+# Column generation before the dive stops at this share of the time given.
+PRICING_SHARE = 0.4
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Every improving week the pricing search passes through, not only its best."""
+
+    def __init__(self, choices: list[tuple[tuple[int, int], cp_model.IntVar]]) -> None:
+        super().__init__()
+        self._choices = choices
+        self.weeks: list[Pattern] = []
+
+    def on_solution_callback(self) -> None:
+        self.weeks.append(tuple(key for key, var in self._choices if self.boolean_value(var)))
+
+
+class _Pricer:
+    """The best weeks for one agent of a class at given prices per grid slot."""
+
+    def __init__(self, problem: Problem, option: AgentOptions) -> None:
+        self.problem = problem
+        self.option = option
+        alone = RosterModel(replace(problem, options=(option,)), with_objective=False)
+        self.model = alone.model
+        self.choices = [
+            ((d, i), var)
+            for d, day in enumerate(alone.choices[0])
+            for i, (_, var) in enumerate(day)
+        ]
+        slots = problem.slots
+        self.slots_of = {
+            (d, i): [t % slots for t in problem.slots_of(c)]
+            for d, day in enumerate(option.days)
+            for i, c in enumerate(day)
+        }
+
+    def worth(self, week: Pattern, prices: Sequence[float]) -> float:
+        return sum(prices[t] for key in week for t in self.slots_of[key])
+
+    def best_weeks(self, prices: Sequence[float], seconds: float) -> list[Pattern]:
+        """Weeks found on the way to the best, best last."""
+        gains = [
+            round(PRICE_SCALE * sum(prices[t] for t in self.slots_of[key]))
+            for key, _ in self.choices
+        ]
+        self.model.maximize(
+            cp_model.LinearExpr.weighted_sum([var for _, var in self.choices], gains)
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.catch_sigint_signal = False
+        collector = _Collector(self.choices)
+        solver.solve(self.model, collector)
+        return collector.weeks
+
+
+@dataclass
+class _Master:
+    """The restricted master LP over the patterns found so far, for the agents not yet fixed."""
+
+    problem: Problem
+    classes: list[list[int]]
+    solver: pywraplp.Solver = field(init=False)
+    patterns: list[dict[Pattern, pywraplp.Variable]] = field(init=False)
+    left: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            raise RuntimeError("OR-Tools linear solver GLOP is not available")
+        self.solver = solver
+        problem = self.problem
+        floor = problem.scenario.staffing.min_agents
+        floor_weight = sum(problem.required_per_slot) + 1
+        objective = solver.Objective()
+        self.demand, self.floor = [], []
+        for t, required in enumerate(problem.required_per_slot):
+            short, missing = solver.NumVar(0, math.inf, ""), solver.NumVar(0, math.inf, "")
+            objective.SetCoefficient(short, 1)
+            objective.SetCoefficient(missing, floor_weight)
+            self.demand.append(solver.Add(short >= required, f"demand[{t}]"))
+            self.floor.append(solver.Add(missing >= floor, f"floor[{t}]"))
+        objective.SetMinimization()
+        self.left = [len(members) for members in self.classes]
+        self.members = [
+            solver.Add(solver.Sum([]) == n, f"class[{k}]") for k, n in enumerate(self.left)
+        ]
+        self.patterns = [{} for _ in self.classes]
+        self.on = [0] * problem.slots  # agents already fixed, per slot
+
+    def add(self, k: int, week: Pattern, cover: Counter[int]) -> None:
+        count = self.solver.NumVar(0, math.inf, "")
+        self.members[k].SetCoefficient(count, 1)
+        for t, n in cover.items():
+            self.demand[t].SetCoefficient(count, n)
+            self.floor[t].SetCoefficient(count, n)
+        self.patterns[k][week] = count
+
+    def solve(self) -> tuple[list[float], list[float]] | None:
+        """Dual prices per slot and per class, or None if the LP failed."""
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        prices = [
+            d.dual_value() + f.dual_value() for d, f in zip(self.demand, self.floor, strict=True)
+        ]
+        return prices, [row.dual_value() for row in self.members]
+
+    def values(self) -> list[tuple[float, int, Pattern]]:
+        return [
+            (count.solution_value(), k, week)
+            for k, weeks in enumerate(self.patterns)
+            if self.left[k]
+            for week, count in weeks.items()
+        ]
+
+    def fix(self, k: int, cover: Counter[int], n: int) -> None:
+        """``n`` more agents of class k work a pattern with this coverage."""
+        self.left[k] -= n
+        self.members[k].SetBounds(self.left[k], self.left[k])
+        floor = self.problem.scenario.staffing.min_agents
+        required = self.problem.required_per_slot
+        for t, count in cover.items():
+            self.on[t] += n * count
+            self.demand[t].SetLb(required[t] - self.on[t])
+            self.floor[t].SetLb(floor - self.on[t])
+
+
+class _Patterns:
+    """Column generation and the dive over one problem."""
+
+    def __init__(self, problem: Problem, feasible: Sequence[list[Candidate]]) -> None:
+        self.problem = problem
+        self.classes = classes_of(problem)
+        self.master = _Master(problem, self.classes)
+        self.pricers = [_Pricer(problem, problem.options[members[0]]) for members in self.classes]
+        self.covers: list[dict[Pattern, Counter[int]]] = [{} for _ in self.classes]
+        for k, members in enumerate(self.classes):
+            self._add(k, self._pattern_of(problem.options[members[0]], feasible[members[0]]))
+        self.fixed: list[list[Pattern]] = [[] for _ in self.classes]
+
+    @staticmethod
+    def _pattern_of(option: AgentOptions, week: Sequence[Candidate]) -> Pattern:
+        index = {id(c): (d, i) for d, day in enumerate(option.days) for i, c in enumerate(day)}
+        return tuple(sorted(index[id(c)] for c in week))
+
+    def _add(self, k: int, week: Pattern) -> None:
+        pricer = self.pricers[k]
+        cover = Counter(t for key in week for t in pricer.slots_of[key])
+        self.covers[k][week] = cover
+        self.master.add(k, week, cover)
+
+    def price(self, rounds: int, deadline: float) -> bool:
+        """Up to ``rounds`` rounds of pricing; False if the master LP failed."""
+        for _ in range(rounds):
+            duals = self.master.solve()
+            if duals is None:
+                return False
+            prices, per_class = duals
+            added = 0
+            for k, pricer in enumerate(self.pricers):
+                left = deadline - time.perf_counter()
+                if not self.master.left[k] or left <= 0:
+                    continue
+                for week in pricer.best_weeks(prices, min(2.0, left)):
+                    # A pattern improves the master when its reduced cost is negative.
+                    if (
+                        week not in self.covers[k]
+                        and pricer.worth(week, prices) + per_class[k] > 1e-6
+                    ):
+                        self._add(k, week)
+                        added += 1
+            if not added or time.perf_counter() > deadline:
+                break
+        return self.master.solve() is not None
+
+    def fix_round(self, share: float) -> None:
+        """Fix the patterns the master uses whole, then the most-used of the rest up
+        to ``share`` of the agents left (or all of them when ``share`` is 1)."""
+        master = self.master
+        wanted = max(1, math.ceil(share * sum(master.left)))
+        values = master.values()
+        fixes: list[tuple[int, Pattern, int]] = []
+        room = list(master.left)
+        for value, k, week in values:
+            whole = min(room[k], math.floor(value + 1e-6))
+            if whole:
+                fixes.append((k, week, whole))
+                room[k] -= whole
+        taken = sum(n for _, _, n in fixes)
+        by_fraction = sorted(
+            ((value - math.floor(value + 1e-6), -k, week) for value, k, week in values),
+            reverse=True,
+        )
+        for fraction, minus_k, week in by_fraction:
+            if taken >= wanted:
+                break
+            if room[-minus_k] and fraction > 1e-6:
+                fixes.append((-minus_k, week, 1))
+                room[-minus_k] -= 1
+                taken += 1
+        if share >= 1:  # whatever is still open takes the class's most-used pattern
+            for k, n in enumerate(room):
+                if n:
+                    fixes.append(
+                        (
+                            k,
+                            max(
+                                self.covers[k], key=lambda w: master.patterns[k][w].solution_value()
+                            ),
+                            n,
+                        )
+                    )
+        for k, week, n in fixes:
+            master.fix(k, self.covers[k][week], n)
+            self.fixed[k].extend([week] * n)
+
+    def weeks(self) -> list[list[Candidate]]:
+        """Each agent's week: a class's fixed patterns go to its members in order."""
+        chosen: list[list[Candidate]] = [[] for _ in self.problem.options]
+        for members, weeks in zip(self.classes, self.fixed, strict=True):
+            for a, week in zip(members, weeks, strict=True):
+                option = self.problem.options[a]
+                chosen[a] = [option.days[d][i] for d, i in week]
+        return chosen
+
+
+def pattern_start(
+    problem: Problem, seconds: float, feasible: Sequence[list[Candidate]]
+) -> list[list[Candidate]] | None:
+    """A complete roster from whole-week patterns (None if the master LP fails).
+
+    ``feasible`` holds a week per agent that satisfies their rules (from the
+    contract check); it is each class's first pattern.
+    """
+    started = time.perf_counter()
+    deadline = started + seconds
+    patterns = _Patterns(problem, feasible)
+    if not patterns.price(rounds=10_000, deadline=started + PRICING_SHARE * seconds):
+        return None
+    rounds_done, round_seconds = 0, 0.0
+    while sum(patterns.master.left):
+        left = deadline - time.perf_counter()
+        share = DIVE_SHARE
+        if rounds_done:
+            # Enough agents per round to finish by the deadline at the pace so far.
+            rounds_possible = max(1.0, left / (round_seconds / rounds_done))
+            share = max(share, 1 / rounds_possible)
+        if left <= 0:
+            share = 1.0
+        round_started = time.perf_counter()
+        patterns.fix_round(share)
+        if sum(patterns.master.left) and not patterns.price(PRICING_ROUNDS_PER_FIX, deadline):
+            return None
+        rounds_done += 1
+        round_seconds += time.perf_counter() - round_started
+    return patterns.weeks()
