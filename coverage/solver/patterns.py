@@ -23,10 +23,12 @@ replaced was up to 24 times above it with flexible shift lengths.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from ortools.linear_solver import pywraplp
@@ -48,6 +50,7 @@ DIVE_SHARE = 0.1
 PRICING_ROUNDS_PER_FIX = 5
 # Column generation before the dive stops at this share of the time given.
 PRICING_SHARE = 0.4
+PRICING_THREADS = 2
 
 
 class _Collector(cp_model.CpSolverSolutionCallback):
@@ -76,21 +79,25 @@ class _Pricer:
             for i, (_, var) in enumerate(day)
         ]
         slots = problem.slots
-        self.slots_of = {
-            (d, i): [t % slots for t in problem.slots_of(c)]
-            for d, day in enumerate(option.days)
-            for i, c in enumerate(day)
-        }
+        # Each shift covers a run of slots: (first slot, past the last) on the doubled week.
+        self.runs: dict[tuple[int, int], tuple[int, int]] = {}
+        for d, day in enumerate(option.days):
+            for i, candidate in enumerate(day):
+                covered = problem.slots_of(candidate)
+                first = covered.start % slots
+                self.runs[d, i] = (first, first + len(covered))
 
-    def worth(self, week: Pattern, prices: Sequence[float]) -> float:
-        return sum(prices[t] for key in week for t in self.slots_of[key])
+    def cover(self, week: Pattern) -> Counter[int]:
+        slots = self.problem.slots
+        return Counter(t % slots for key in week for t in range(*self.runs[key]))
 
-    def best_weeks(self, prices: Sequence[float], seconds: float) -> list[Pattern]:
+    def worth(self, week: Pattern, running: Sequence[float]) -> float:
+        """What the week covers at the prices whose running sum (over two weeks) is given."""
+        return sum(running[self.runs[key][1]] - running[self.runs[key][0]] for key in week)
+
+    def best_weeks(self, running: Sequence[float], seconds: float) -> list[Pattern]:
         """Weeks found on the way to the best, best last."""
-        gains = [
-            round(PRICE_SCALE * sum(prices[t] for t in self.slots_of[key]))
-            for key, _ in self.choices
-        ]
+        gains = [round(PRICE_SCALE * self.worth((key,), running)) for key, _ in self.choices]
         self.model.maximize(
             cp_model.LinearExpr.weighted_sum([var for _, var in self.choices], gains)
         )
@@ -117,6 +124,9 @@ class _Master:
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("OR-Tools linear solver GLOP is not available")
+        # Columns and bounds change between solves: keep the basis rather than presolve
+        # anew; the dual simplex re-solves fastest after the dive tightens a bound.
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self.solver = solver
         problem = self.problem
         floor = problem.scenario.staffing.min_agents
@@ -177,8 +187,11 @@ class _Master:
 class _Patterns:
     """Column generation and the dive over one problem."""
 
-    def __init__(self, problem: Problem, feasible: Sequence[list[Candidate]]) -> None:
+    def __init__(
+        self, problem: Problem, feasible: Sequence[list[Candidate]], pool: ThreadPoolExecutor
+    ) -> None:
         self.problem = problem
+        self.pool = pool
         self.classes = classes_of(problem)
         self.master = _Master(problem, self.classes)
         self.pricers = [_Pricer(problem, problem.options[members[0]]) for members in self.classes]
@@ -193,8 +206,7 @@ class _Patterns:
         return tuple(sorted(index[id(c)] for c in week))
 
     def _add(self, k: int, week: Pattern) -> None:
-        pricer = self.pricers[k]
-        cover = Counter(t for key in week for t in pricer.slots_of[key])
+        cover = self.pricers[k].cover(week)
         self.covers[k][week] = cover
         self.master.add(k, week, cover)
 
@@ -205,20 +217,30 @@ class _Patterns:
             if duals is None:
                 return False
             prices, per_class = duals
+            running = list(itertools.accumulate(prices + prices, initial=0.0))
+            open_classes = [k for k, left in enumerate(self.master.left) if left]
+            seconds = min(2.0, deadline - time.perf_counter())
+            if seconds <= 0:
+                break
+            # Two classes are priced at once (CP-SAT releases the GIL); the weeks are
+            # added in class order, so the outcome does not depend on which ends first.
+            found = list(
+                self.pool.map(
+                    _Pricer.best_weeks,
+                    [self.pricers[k] for k in open_classes],
+                    itertools.repeat(running),
+                    itertools.repeat(seconds),
+                )
+            )
             added = 0
-            for k, pricer in enumerate(self.pricers):
-                left = deadline - time.perf_counter()
-                if not self.master.left[k] or left <= 0:
-                    continue
-                for week in pricer.best_weeks(prices, min(2.0, left)):
+            for k, weeks in zip(open_classes, found, strict=True):
+                for week in weeks:
                     # A pattern improves the master when its reduced cost is negative.
-                    if (
-                        week not in self.covers[k]
-                        and pricer.worth(week, prices) + per_class[k] > 1e-6
-                    ):
+                    worth = self.pricers[k].worth(week, running)
+                    if week not in self.covers[k] and worth + per_class[k] > 1e-6:
                         self._add(k, week)
                         added += 1
-            if not added or time.perf_counter() > deadline:
+            if not added:
                 break
         return self.master.solve() is not None
 
@@ -263,6 +285,29 @@ class _Patterns:
             master.fix(k, self.covers[k][week], n)
             self.fixed[k].extend([week] * n)
 
+    def dive(self, deadline: float) -> bool:
+        """Fix rounds until every agent has a week; False if the master LP failed.
+
+        Each round fixes the patterns the master uses whole and at least
+        ``DIVE_SHARE`` of the agents left, more when that is needed to finish by
+        the deadline at the pace so far, then prices again for the rest."""
+        rounds_done, round_seconds = 0, 0.0
+        while sum(self.master.left):
+            left = deadline - time.perf_counter()
+            share = DIVE_SHARE
+            if rounds_done:
+                rounds_possible = max(1.0, left / (round_seconds / rounds_done))
+                share = max(share, 1 / rounds_possible)
+            if left <= 0:
+                share = 1.0
+            round_started = time.perf_counter()
+            self.fix_round(share)
+            if sum(self.master.left) and not self.price(PRICING_ROUNDS_PER_FIX, deadline):
+                return False
+            rounds_done += 1
+            round_seconds += time.perf_counter() - round_started
+        return True
+
     def weeks(self) -> list[list[Candidate]]:
         """Each agent's week: a class's fixed patterns go to its members in order."""
         chosen: list[list[Candidate]] = [[] for _ in self.problem.options]
@@ -282,24 +327,10 @@ def pattern_start(
     contract check); it is each class's first pattern.
     """
     started = time.perf_counter()
-    deadline = started + seconds
-    patterns = _Patterns(problem, feasible)
-    if not patterns.price(rounds=10_000, deadline=started + PRICING_SHARE * seconds):
-        return None
-    rounds_done, round_seconds = 0, 0.0
-    while sum(patterns.master.left):
-        left = deadline - time.perf_counter()
-        share = DIVE_SHARE
-        if rounds_done:
-            # Enough agents per round to finish by the deadline at the pace so far.
-            rounds_possible = max(1.0, left / (round_seconds / rounds_done))
-            share = max(share, 1 / rounds_possible)
-        if left <= 0:
-            share = 1.0
-        round_started = time.perf_counter()
-        patterns.fix_round(share)
-        if sum(patterns.master.left) and not patterns.price(PRICING_ROUNDS_PER_FIX, deadline):
+    with ThreadPoolExecutor(max_workers=PRICING_THREADS) as pool:
+        patterns = _Patterns(problem, feasible, pool)
+        if not patterns.price(rounds=10_000, deadline=started + PRICING_SHARE * seconds):
             return None
-        rounds_done += 1
-        round_seconds += time.perf_counter() - round_started
-    return patterns.weeks()
+        if not patterns.dive(started + seconds):
+            return None
+        return patterns.weeks()
