@@ -103,6 +103,7 @@ def generated_scenario(size: int, seed: int, interval: int = 30, flexible: bool 
 def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, Any]:
     """Solve one instance in this process and measure it."""
     from coverage.solver import Problem, solve
+    from coverage.solver.bound import above_bound
     from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED
     from coverage.solver.solve import FIRST_ROSTER
     from coverage.validate import validate_roster
@@ -124,7 +125,7 @@ def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, An
     above = None
     within_1 = None
     if bound is not None and shortfall is not None:
-        above = (shortfall - bound.shortfall_agent_hours) / max(bound.shortfall_agent_hours, 1e-9)
+        above = above_bound(shortfall, bound.shortfall_agent_hours)
         # Stage-1 objective = uncovered x ratio + shortfall, in grid slots.
         ratio = result.weights[UNCOVERED] // result.weights[SHORTFALL]
         per_hour = 60 / problem.step_minutes
@@ -170,12 +171,17 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_instance_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose instances (shared with pyworkforce_compare.py)."""
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200, 1000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--intervals", type=int, nargs="+", default=[30])
     parser.add_argument("--flexible", action="store_true", help="6-10 h shifts instead of 8 h")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_instance_options(parser)
     parser.add_argument(
         "--protocol", action="store_true", help="every size x interval x shifts x 3 seeds"
     )
