@@ -39,6 +39,7 @@ from coverage.shifts import Candidate
 from coverage.solver.bound import classes_of
 from coverage.solver.model import RosterModel
 from coverage.solver.problem import AgentOptions, Problem
+from coverage.solver.start import greedy_start
 
 Pattern = tuple[tuple[int, int], ...]  # (local day, candidate index) per shift, sorted
 
@@ -247,7 +248,7 @@ class _Patterns:
 
     def fix_round(self, share: float) -> None:
         """Fix the patterns the master uses whole, then the most-used of the rest up
-        to ``share`` of the agents left (or all of them when ``share`` is 1)."""
+        to ``share`` of the agents left."""
         master = self.master
         wanted = max(1, math.ceil(share * sum(master.left)))
         values = master.values()
@@ -270,18 +271,6 @@ class _Patterns:
                 fixes.append((-minus_k, week, 1))
                 room[-minus_k] -= 1
                 taken += 1
-        if share >= 1:  # whatever is still open takes the class's most-used pattern
-            for k, n in enumerate(room):
-                if n:
-                    fixes.append(
-                        (
-                            k,
-                            max(
-                                self.covers[k], key=lambda w: master.patterns[k][w].solution_value()
-                            ),
-                            n,
-                        )
-                    )
         for k, week, n in fixes:
             master.fix(k, self.covers[k][week], n)
             self.fixed[k].extend([week] * n)
@@ -292,10 +281,10 @@ class _Patterns:
         Each round fixes the patterns the master uses whole and at least
         ``DIVE_SHARE`` of the agents left, then prices again for the rest. The
         rounds do not depend on the clock, so the same problem gives the same
-        roster, unless the deadline passes: then the agents left are fixed at once.
+        roster, unless the deadline passes: then the agents left stay open.
         """
-        while sum(self.master.left):
-            self.fix_round(DIVE_SHARE if time.perf_counter() < deadline else 1.0)
+        while sum(self.master.left) and time.perf_counter() < deadline:
+            self.fix_round(DIVE_SHARE)
             if sum(self.master.left) and not self.price(PRICING_ROUNDS_PER_FIX, deadline):
                 return False
         return True
@@ -304,7 +293,8 @@ class _Patterns:
         """Each agent's week: a class's fixed patterns go to its members in order."""
         chosen: list[list[Candidate]] = [[] for _ in self.problem.options]
         for members, weeks in zip(self.classes, self.fixed, strict=True):
-            for a, week in zip(members, weeks, strict=True):
+            # Members past the fixed weeks (when the dive ran out of time) stay open.
+            for a, week in zip(members, weeks, strict=False):
                 option = self.problem.options[a]
                 chosen[a] = [option.days[d][i] for d, i in week]
         return chosen
@@ -325,4 +315,9 @@ def pattern_start(
             return None
         if not patterns.dive(started + seconds):
             return None
-        return patterns.weeks()
+        weeks = patterns.weeks()
+    if any(patterns.master.left):
+        # Out of time: the agents still open each take their best week in turn.
+        fixed = [c.shift for week in weeks for c in week]
+        return greedy_start(problem, fixed, feasible)
+    return weeks
