@@ -89,3 +89,14 @@ def test_patterns_keep_every_rule_with_flexible_lengths_half_hour_zones_and_a_cl
     for shift in roster:
         worked[shift.agent_id] = worked.get(shift.agent_id, 0) + shift.minutes
     assert worked == {a.id: a.rules.weekly_hours * 60 for a in team}
+
+
+def test_a_pattern_start_out_of_time_still_gives_every_agent_a_valid_week() -> None:
+    # No time at all: no pricing and no dive, so every agent is left open and
+    # takes their best week in turn (the greedy fill). 60 Reykjavik agents, one
+    # needed at every hour: the 07:00-22:00 window leaves 9 hours a day that no
+    # one can cover, 63 hours in the week, and the fill covers all the rest.
+    team = [agent(f"is{n}", "Atlantic/Reykjavik") for n in range(60)]
+    _, roster, validation = start_and_validate(scenario(team, 1), seconds=0)
+    assert validation.coverage.totals()["uncovered_hours"] == 63
+    assert {shift.agent_id for shift in roster} == {a.id for a in team}
