@@ -21,7 +21,7 @@ from rich.progress import (
 )
 
 from coverage.errors import InputError
-from coverage.export import export_files, parse_formats
+from coverage.export import export_files, parse_formats, roster_rows
 from coverage.hire import (
     HireOption,
     NoRoster,
@@ -158,9 +158,10 @@ def plan(
             code=3,
         )
     written = write_files(target, result_plan.files())
-    if calendars and result_plan.result.found_roster:
-        rows, team = read_roster(target)
-        _write_calendars(rows, team, loaded.export, calendars, target / "calendars")
+    wrote_calendars = bool(calendars) and result_plan.result.found_roster
+    if wrote_calendars:
+        rows = roster_rows(loaded, result_plan.result.roster)
+        _write_calendars(rows, loaded.name, loaded.export, calendars, target / "calendars")
     if as_json:
         typer.echo(json.dumps(result_plan.summary, indent=2, default=str))
     else:
@@ -172,7 +173,7 @@ def plan(
             if len(result_plan.gaps):
                 console.print(gaps_table(loaded, result_plan.gaps))
             console.print(agent_hours_table(result_plan.agent_hours))
-        calendar_note = f" and calendars ({', '.join(calendars)})" if calendars else ""
+        calendar_note = f" and calendars ({', '.join(calendars)})" if wrote_calendars else ""
         console.print(
             f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
             f"to {escape(display(target))}/"

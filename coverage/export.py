@@ -20,8 +20,9 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from coverage.inputs import RosterRow
-from coverage.models import ExportSettings
+from coverage.models import ExportSettings, Scenario
 from coverage.outputs import csv_text, safe_file_names
+from coverage.timegrid import Shift
 
 FORMATS = ("google", "outlook", "ics")
 GOOGLE_COLUMNS = [
@@ -95,35 +96,29 @@ def _texts(row: RosterRow, team: str, settings: ExportSettings) -> tuple[str, st
     )
 
 
-def google_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
-    """Google Calendar's import format, local times of the agent (set the calendar's zone)."""
+def roster_rows(scenario: Scenario, roster: Sequence[Shift]) -> list[RosterRow]:
+    """A plan's shifts as the rows ``read_roster`` gives back from its ``roster.csv``."""
+    rows = []
+    for shift in roster:
+        agent = scenario.agent(shift.agent_id)
+        rows.append(RosterRow(agent.id, agent.name or agent.id, agent.timezone, shift))
+    return rows
+
+
+def _calendar_csv(
+    rows: Sequence[RosterRow],
+    team: str,
+    settings: ExportSettings,
+    columns: Sequence[str],
+    fixed: dict[str, str],
+) -> str:
+    """One event per shift, in the agent's local times, with a format's own columns
+    (the ``fixed`` ones the same on every row)."""
     records = []
     for row in rows:
         start, end = _local(row)
         subject, description, location = _texts(row, team, settings)
-        records.append(
-            {
-                "Subject": subject,
-                "Start Date": _us_date(start),
-                "Start Time": _us_time(start),
-                "End Date": _us_date(end),
-                "End Time": _us_time(end),
-                "All Day Event": "False",
-                "Description": f"{description} Times are in {row.timezone}.",
-                "Location": location,
-                "Private": "False",
-            }
-        )
-    return csv_text(pd.DataFrame(records, columns=GOOGLE_COLUMNS))
-
-
-def outlook_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
-    """Outlook's classic 22-column import format, local times of the agent."""
-    records = []
-    for row in rows:
-        start, end = _local(row)
-        subject, description, location = _texts(row, team, settings)
-        record = dict.fromkeys(OUTLOOK_COLUMNS, "")
+        record = dict.fromkeys(columns, "") | fixed
         record.update(
             {
                 "Subject": subject,
@@ -131,19 +126,32 @@ def outlook_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) 
                 "Start Time": _us_time(start),
                 "End Date": _us_date(end),
                 "End Time": _us_time(end),
-                "All day event": "False",
-                "Reminder on/off": "False",
-                "Categories": "Shift",
                 "Description": f"{description} Times are in {row.timezone}.",
                 "Location": location,
-                "Priority": "Normal",
-                "Private": "False",
-                "Sensitivity": "Normal",
-                "Show time as": "2",  # busy
             }
         )
         records.append(record)
-    return csv_text(pd.DataFrame(records, columns=OUTLOOK_COLUMNS))
+    return csv_text(pd.DataFrame(records, columns=list(columns)))
+
+
+def google_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
+    """Google Calendar's import format, local times of the agent (set the calendar's zone)."""
+    fixed = {"All Day Event": "False", "Private": "False"}
+    return _calendar_csv(rows, team, settings, GOOGLE_COLUMNS, fixed)
+
+
+def outlook_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) -> str:
+    """Outlook's classic 22-column import format, local times of the agent."""
+    fixed = {
+        "All day event": "False",
+        "Reminder on/off": "False",
+        "Categories": "Shift",
+        "Priority": "Normal",
+        "Private": "False",
+        "Sensitivity": "Normal",
+        "Show time as": "2",  # busy
+    }
+    return _calendar_csv(rows, team, settings, OUTLOOK_COLUMNS, fixed)
 
 
 def event_uid(row: RosterRow) -> str:

@@ -20,7 +20,7 @@ import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -362,9 +362,7 @@ def greedy_hires(
             baseline=baseline.outcome,
         )
         rounds.append(option)
-        current = Baseline(
-            scenario, baseline.requirements, best.result, best.outcome, baseline.grid_minutes
-        )
+        current = replace(baseline, scenario=scenario, result=best.result, outcome=best.outcome)
     return rounds
 
 

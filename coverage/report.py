@@ -125,15 +125,15 @@ def gaps_frame(coverage: Coverage) -> pd.DataFrame:
     rows = []
     for lo, hi in runs:
         minutes = np.arange(lo * size, hi * size) % WEEK_MINUTES
-        on, missing = coverage.on[minutes], coverage.short[minutes]
+        on, shortfall = coverage.on[minutes], coverage.short[minutes]
         rows.append(
             {
                 "start_utc": iso_utc(week.interval_start(lo)),
                 "end_utc": iso_utc(week.interval_start(hi)),
                 "hours": (hi - lo) * size / 60,
                 "min_scheduled": int(on.min()),
-                "max_shortfall": int(missing.max()),
-                "shortfall_agent_hours": round(float(missing.sum()) / 60, 4),
+                "max_shortfall": int(shortfall.max()),
+                "shortfall_agent_hours": round(float(shortfall.sum()) / 60, 4),
                 "uncovered": bool((on < coverage.min_agents).any()),
             }
         )

@@ -188,6 +188,27 @@ def test_export_command_writes_each_format_and_plan_exports_in_one_go(
     assert {p.name for p in (tmp_path / "o" / "outlook").iterdir()} == {"d1.csv", "d2.csv"}
 
 
+def test_plan_export_writes_the_same_calendars_as_export_from_roster_csv(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # plan --export builds its calendars from the roster in memory; export reads
+    # roster.csv back. With a fixed DTSTAMP the files must match byte for byte.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    runner = CliRunner()
+    plan = runner.invoke(
+        app, ["plan", str(tiny_dir / "scenario.toml"), "--out", str(tmp_path), "--export", "ics"]
+    )
+    assert plan.exit_code == 0, plan.output
+    again = runner.invoke(
+        app, ["export", str(tmp_path), "--format", "ics", "--out", str(tmp_path / "again")]
+    )
+    assert again.exit_code == 0, again.output
+    from_plan = sorted((tmp_path / "calendars" / "ics").iterdir())
+    assert [p.name for p in from_plan] == ["d1.ics", "d2.ics", "team.ics"]
+    for path in from_plan:
+        assert path.read_bytes() == (tmp_path / "again" / "ics" / path.name).read_bytes()
+
+
 def test_an_unknown_format_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["export", str(tmp_path), "--format", "vcs"])
     assert result.exit_code == 2

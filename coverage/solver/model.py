@@ -283,13 +283,22 @@ class RosterModel:
 
     def stage_objective(self, names: tuple[str, ...]) -> cp_model.LinearExprT:
         """The weighted sum of some terms, scaled so the least of them has weight 1."""
-        unit = min(self.weights[n] for n in names)
-        return sum((self.weights[n] // unit) * self.terms[n].expression for n in names)
+        scaled = self.stage_weights(names)
+        return sum(scaled[n] * self.terms[n].expression for n in names)
+
+    def stage_weights(self, names: tuple[str, ...]) -> dict[str, int]:
+        """The stage's term weights, scaled so the least of them is 1."""
+        unit = self.stage_unit(names)
+        return {n: self.weights[n] // unit for n in names}
+
+    def stage_unit(self, names: tuple[str, ...]) -> int:
+        """The weight of one unit of the stage objective in the combined objective."""
+        return min(self.weights[n] for n in names)
 
     def stage_value(self, names: tuple[str, ...], values: dict[str, int]) -> int:
         """The stage objective (in the units of ``stage_objective``) of term values."""
-        unit = min(self.weights[n] for n in names)
-        return sum((self.weights[n] // unit) * values[n] for n in names)
+        scaled = self.stage_weights(names)
+        return sum(scaled[n] * values[n] for n in names)
 
     def minimize_stage(self, names: tuple[str, ...]) -> None:
         self.model.minimize(self.stage_objective(names))

@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -72,7 +72,6 @@ class _Pricer:
 
     def __init__(self, problem: Problem, option: AgentOptions) -> None:
         self.problem = problem
-        self.option = option
         alone = RosterModel(replace(problem, options=(option,)), with_objective=False)
         self.model = alone.model
         self.choices = [
@@ -112,29 +111,23 @@ class _Pricer:
         return collector.weeks
 
 
-@dataclass
 class _Master:
     """The restricted master LP over the patterns found so far, for the agents not yet fixed."""
 
-    problem: Problem
-    classes: list[list[int]]
-    solver: pywraplp.Solver = field(init=False)
-    patterns: list[dict[Pattern, pywraplp.Variable]] = field(init=False)
-    left: list[int] = field(init=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, problem: Problem, classes: list[list[int]]) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("OR-Tools linear solver GLOP is not available")
         # Columns and bounds change between solves: keep the basis rather than presolve
-        # anew; the dual simplex re-solves fastest after the dive tightens a bound.
+        # anew (measured: dual simplex and CLP were slower here).
         solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self.solver = solver
-        problem = self.problem
+        self.problem = problem
         floor = problem.scenario.staffing.min_agents
         floor_weight = sum(problem.required_per_slot) + 1
         objective = solver.Objective()
-        self.demand, self.floor = [], []
+        self.demand: list[pywraplp.Constraint] = []
+        self.floor: list[pywraplp.Constraint] = []
         for t, required in enumerate(problem.required_per_slot):
             short, missing = solver.NumVar(0, math.inf, ""), solver.NumVar(0, math.inf, "")
             objective.SetCoefficient(short, 1)
@@ -142,11 +135,14 @@ class _Master:
             self.demand.append(solver.Add(short >= required, f"demand[{t}]"))
             self.floor.append(solver.Add(missing >= floor, f"floor[{t}]"))
         objective.SetMinimization()
-        self.left = [len(members) for members in self.classes]
+        self.left = [len(members) for members in classes]
         self.members = [
             solver.Add(solver.Sum([]) == n, f"class[{k}]") for k, n in enumerate(self.left)
         ]
-        self.patterns = [{} for _ in self.classes]
+        # patterns[k][week] = (agents of class k working it, slots it covers)
+        self.patterns: list[dict[Pattern, tuple[pywraplp.Variable, Counter[int]]]] = [
+            {} for _ in classes
+        ]
         self.on = [0] * problem.slots  # agents already fixed, per slot
 
     def add(self, k: int, week: Pattern, cover: Counter[int]) -> None:
@@ -155,7 +151,7 @@ class _Master:
         for t, n in cover.items():
             self.demand[t].SetCoefficient(count, n)
             self.floor[t].SetCoefficient(count, n)
-        self.patterns[k][week] = count
+        self.patterns[k][week] = (count, cover)
 
     def solve(self) -> tuple[list[float], list[float]] | None:
         """Dual prices per slot and per class, or None if the LP failed."""
@@ -171,11 +167,12 @@ class _Master:
             (count.solution_value(), k, week)
             for k, weeks in enumerate(self.patterns)
             if self.left[k]
-            for week, count in weeks.items()
+            for week, (count, _) in weeks.items()
         ]
 
-    def fix(self, k: int, cover: Counter[int], n: int) -> None:
-        """``n`` more agents of class k work a pattern with this coverage."""
+    def fix(self, k: int, week: Pattern, n: int) -> None:
+        """``n`` more agents of class k work this pattern."""
+        cover = self.patterns[k][week][1]
         self.left[k] -= n
         self.members[k].SetBounds(self.left[k], self.left[k])
         floor = self.problem.scenario.staffing.min_agents
@@ -197,7 +194,6 @@ class _Patterns:
         self.classes = classes_of(problem)
         self.master = _Master(problem, self.classes)
         self.pricers = [_Pricer(problem, problem.options[members[0]]) for members in self.classes]
-        self.covers: list[dict[Pattern, Counter[int]]] = [{} for _ in self.classes]
         for k, members in enumerate(self.classes):
             self._add(k, self._pattern_of(problem.options[members[0]], feasible[members[0]]))
         self.fixed: list[list[Pattern]] = [[] for _ in self.classes]
@@ -208,9 +204,7 @@ class _Patterns:
         return tuple(sorted(index[id(c)] for c in week))
 
     def _add(self, k: int, week: Pattern) -> None:
-        cover = self.pricers[k].cover(week)
-        self.covers[k][week] = cover
-        self.master.add(k, week, cover)
+        self.master.add(k, week, self.pricers[k].cover(week))
 
     def price(self, rounds: int, deadline: float) -> bool:
         """Up to ``rounds`` rounds of pricing; False if the master LP failed."""
@@ -223,7 +217,7 @@ class _Patterns:
             open_classes = [k for k, left in enumerate(self.master.left) if left]
             seconds = min(2.0, deadline - time.perf_counter())
             if seconds <= 0:
-                break
+                return True
             # Two classes are priced at once (CP-SAT releases the GIL); the weeks are
             # added in class order, so the outcome does not depend on which ends first.
             found = list(
@@ -239,11 +233,11 @@ class _Patterns:
                 for week in weeks:
                     # A pattern improves the master when its reduced cost is negative.
                     worth = self.pricers[k].worth(week, running)
-                    if week not in self.covers[k] and worth + per_class[k] > 1e-6:
+                    if week not in self.master.patterns[k] and worth + per_class[k] > 1e-6:
                         self._add(k, week)
                         added += 1
             if not added:
-                break
+                return True  # the LP just solved is the master's optimum
         return self.master.solve() is not None
 
     def fix_round(self, share: float) -> None:
@@ -260,19 +254,20 @@ class _Patterns:
                 fixes.append((k, week, whole))
                 room[k] -= whole
         taken = sum(n for _, _, n in fixes)
+        # Largest fractions first; ties in class and then pattern order, for repeatability.
         by_fraction = sorted(
-            ((value - math.floor(value + 1e-6), -k, week) for value, k, week in values),
-            reverse=True,
+            ((value - math.floor(value + 1e-6), k, week) for value, k, week in values),
+            key=lambda item: (-item[0], item[1], item[2]),
         )
-        for fraction, minus_k, week in by_fraction:
+        for fraction, k, week in by_fraction:
             if taken >= wanted:
                 break
-            if room[-minus_k] and fraction > 1e-6:
-                fixes.append((-minus_k, week, 1))
-                room[-minus_k] -= 1
+            if room[k] and fraction > 1e-6:
+                fixes.append((k, week, 1))
+                room[k] -= 1
                 taken += 1
         for k, week, n in fixes:
-            master.fix(k, self.covers[k][week], n)
+            master.fix(k, week, n)
             self.fixed[k].extend([week] * n)
 
     def dive(self, deadline: float) -> bool:

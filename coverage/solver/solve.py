@@ -253,8 +253,8 @@ def solve(
     build_seconds = time.perf_counter() - started
     if on_progress and complete:
         first_stage = roster_model.stage_value(stages[0], values)
-        floor = roster_model.stage_value(stages[0], {n: known.get(n, 0) for n in stages[0]})
-        on_progress(Progress(first_stage, floor, build_seconds, FIRST_ROSTER))
+        at_least = roster_model.stage_value(stages[0], {n: known.get(n, 0) for n in stages[0]})
+        on_progress(Progress(first_stage, at_least, build_seconds, FIRST_ROSTER))
 
     def new_solver() -> cp_model.CpSolver:
         """A fresh solver per stage, so the last stage's search state is freed."""
@@ -282,7 +282,7 @@ def solve(
             reached = roster_model.stage_value(names, values)
             outcomes.append(StageOutcome(names, Status.OPTIMAL, reached, reached, 0.0))
             if proven and bound is not None:
-                bound += reached * min(roster_model.weights[n] for n in names)
+                bound += reached * roster_model.stage_unit(names)
             if not last:
                 roster_model.hold_stage(names, reached)
             continue
@@ -339,7 +339,7 @@ def solve(
                     )
                 break  # later stages would lose coverage without this one's level to hold
             continue
-        unit = min(roster_model.weights[n] for n in names)
+        unit = roster_model.stage_unit(names)
         values = {n: int(solver.value(t.expression)) for n, t in roster_model.terms.items()}
         if proven and bound is not None:
             bound += int(solver.best_objective_bound) * unit

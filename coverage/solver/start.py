@@ -90,12 +90,16 @@ def greedy_start(
     on = [0] * slots
     floor_weight = slots + 1
     chosen: list[list[Candidate]] = [[] for _ in problem.options]
-    kept = _kept(problem, start_roster)
-    for a, shifts in kept.items():
+
+    def take(a: int, shifts: list[Candidate]) -> None:
         chosen[a] = shifts
         for candidate in shifts:
             for t in problem.slots_of(candidate):
                 on[t % slots] += 1
+
+    kept = _kept(problem, start_roster)
+    for a, shifts in kept.items():
+        take(a, shifts)
     order = sorted(
         (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
         key=lambda a: (sum(len(day) for day in problem.options[a].days), a),
@@ -103,11 +107,7 @@ def greedy_start(
     for a in order:
         option = problem.options[a]
         if feasible is not None and deadline is not None and time.perf_counter() > deadline:
-            shifts = list(feasible[a])
-            for candidate in shifts:
-                for t in problem.slots_of(candidate):
-                    on[t % slots] += 1
-            chosen[a] = shifts
+            take(a, list(feasible[a]))
             continue
         gains = [
             [
@@ -120,9 +120,5 @@ def greedy_start(
             ]
             for day in option.days
         ]
-        shifts = solve_agent_alone(problem, option, gains) or []
-        for candidate in shifts:
-            for t in problem.slots_of(candidate):
-                on[t % slots] += 1
-        chosen[a] = shifts
+        take(a, solve_agent_alone(problem, option, gains) or [])
     return chosen
