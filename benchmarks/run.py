@@ -102,35 +102,32 @@ def generated_scenario(size: int, seed: int, interval: int = 30, flexible: bool 
 
 def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, Any]:
     """Solve one instance in this process and measure it."""
-    from coverage.solver import Problem, solve
-    from coverage.solver.bound import above_bound
+    from coverage.solver import solve
+    from coverage.solver.bound import above_bound, whole_bound
     from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED
     from coverage.solver.solve import FIRST_ROSTER
-    from coverage.validate import validate_roster
 
     scenario = generated_scenario(size, seed, interval, flexible)
     events: list[tuple[float, float, str]] = []
     started = time.perf_counter()
-    problem = Problem.build(scenario)
     result = solve(
         scenario,
-        problem=problem,
         on_progress=lambda p: events.append((time.perf_counter() - started, p.objective, p.stage)),
     )
     wall = time.perf_counter() - started
-    validation = validate_roster(scenario, result.roster) if result.found_roster else None
+    validation = result.validation if result.found_roster else None
     totals = validation.coverage.totals() if validation else {}
     bound = result.lower_bound
     shortfall = totals.get("shortfall_agent_hours")
     above = None
     within_1 = None
-    if bound is not None and shortfall is not None:
+    if bound is not None and shortfall is not None and result.weights:
         above = above_bound(shortfall, bound.shortfall_agent_hours)
         # Stage-1 objective = uncovered x ratio + shortfall, in grid slots.
         ratio = result.weights[UNCOVERED] // result.weights[SHORTFALL]
-        per_hour = 60 / problem.step_minutes
+        per_hour = 60 / result.grid_minutes
         target = (
-            ratio * math.ceil(bound.uncovered_agent_hours * per_hour - 1e-6)
+            ratio * whole_bound(bound.uncovered_agent_hours * per_hour)
             + bound.shortfall_agent_hours * per_hour * 1.01
         )
         coverage_stage = (FIRST_ROSTER, " + ".join(STAGES[0]))

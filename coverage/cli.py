@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,53 +15,25 @@ from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.progress import Progress as RichProgress
+from rich.status import Status
 
-from coverage.errors import InputError
+from coverage import __version__
+from coverage.errors import InputError, RosterBroken
 from coverage.export import export_files, parse_formats, roster_rows
-from coverage.hire import (
-    HireOption,
-    NoRoster,
-    UntilResult,
-    best_hires_together,
-    greedy_hires,
-    hire_id,
-    hire_rules,
-    hires_until,
-    parse_zones,
-    plan_baseline,
-    rank,
-    rank_single_hires,
-)
-from coverage.hire_report import (
-    baseline_record,
-    hire_frame,
-    hire_table,
-    option_plan,
-    option_record,
-    placements_table,
-    until_record,
-)
+from coverage.hire import HireRequest, HireStep, NoRoster, advise_hires, hire_rules, parse_zones
+from coverage.hire_report import hire_files, hire_summary
 from coverage.inputs import RosterRow, display, load_scenario, read_roster, resolve_scenario
 from coverage.models import ExportSettings
-from coverage.outputs import csv_text, json_text, write_files
-from coverage.plan import make_plan
-from coverage.report import (
-    agent_hours_table,
-    gaps_table,
-    heatmap,
-    requirement_table,
-    summary_panel,
-    team_table,
-)
-from coverage.requirements import build_requirements
-from coverage.solver import InsufficientMemory
+from coverage.outputs import write_files
+from coverage.plan import PLAN_FILES, make_plan
+from coverage.report import check_report, plan_report
+from coverage.solver import InsufficientMemory, check_scenario
 from coverage.solver import Progress as SolveProgress
-from coverage.validate import measure_coverage
 
 app = typer.Typer(
     help="Follow-the-sun shift coverage planner: weekly rosters for 24/7 support teams.",
@@ -83,6 +56,45 @@ def _fail(console: Console, message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def _user_errors(
+    errors: Console, interrupted: str = "interrupted; nothing written"
+) -> Iterator[None]:
+    """Expected failures as one line and an exit code, the same for every command:
+    2 bad input, 1 no roster or not enough memory, 3 a roster that breaks a rule
+    (a bug), 130 Ctrl-C."""
+    try:
+        yield
+    except InputError as error:
+        raise _fail(errors, str(error)) from None
+    except (InsufficientMemory, NoRoster) as error:
+        raise _fail(errors, str(error), code=1) from None
+    except RosterBroken as error:
+        for violation in error.violations[:20]:
+            errors.print(f"[red]violation:[/] {escape(str(violation))}", highlight=False)
+        raise _fail(errors, str(error), code=3) from None
+    except KeyboardInterrupt:
+        raise _fail(errors, interrupted, 130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coverage {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Follow-the-sun shift coverage planner: weekly rosters for 24/7 support teams."""
+
+
 @app.command()
 def plan(
     scenario: ScenarioArgument = None,
@@ -90,7 +102,8 @@ def plan(
         Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>/.")
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option(min=0.1, help="Solver time limit in seconds.")
+        float | None,
+        typer.Option(min=0.1, help="Seconds from reading the inputs to the written roster."),
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Solver random seed.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Solver worker threads.")] = None,
@@ -119,75 +132,53 @@ def plan(
         calendars = parse_formats(export_formats) if export_formats else ()
     except ValueError as error:
         raise _fail(errors, f"--export: {error}") from None
-    try:
+    with _user_errors(errors, "interrupted before a roster was found; nothing written"):
         loaded = load_scenario(path)
-        target = out or Path("out") / path.stem
         options: dict[str, Any] = {
-            "time_limit": time_limit,
-            "workers": workers,
-            "seed": seed,
-            "deterministic": deterministic or None,
-            "interruptible": True,
-        }
+            "time_limit": time_limit, "workers": workers, "seed": seed,
+            "deterministic": deterministic or None, "interruptible": True,
+        }  # fmt: skip
         if as_json:
-            result_plan = make_plan(loaded, **options)
+            made = make_plan(loaded, **options)
         else:
             with console.status("Solving… (Ctrl-C stops and keeps the best roster)") as status:
-
-                def show(progress: SolveProgress) -> None:
-                    status.update(
-                        f"Solving {progress.stage}… {progress.seconds:5.1f} s  "
-                        f"best {progress.objective:,.0f}  bound {progress.best_bound:,.0f}"
-                    )
-
-                result_plan = make_plan(loaded, on_progress=show, **options)
-    except InputError as error:
-        raise _fail(errors, str(error)) from None
-    except InsufficientMemory as error:
-        raise _fail(errors, str(error), code=1) from None
-    except KeyboardInterrupt:
-        raise _fail(errors, "interrupted before a roster was found; nothing written", 130) from None
-
-    if result_plan.validation is not None and not result_plan.validation.ok:
-        for violation in result_plan.validation.violations[:20]:
-            errors.print(f"[red]violation:[/] {escape(str(violation))}", highlight=False)
-        raise _fail(
-            errors,
-            f"the roster breaks {len(result_plan.validation.violations)} hard rule(s); "
-            "nothing was written (this is a bug, please report it)",
-            code=3,
-        )
-    written = write_files(target, result_plan.files())
-    wrote_calendars = bool(calendars) and result_plan.result.found_roster
+                made = make_plan(loaded, on_progress=_show_progress(status), **options)
+        if made.validation is not None and not made.validation.ok:
+            raise RosterBroken(made.validation.violations)
+    target = out or Path("out") / path.stem
+    written = write_files(target, made.files(), replaces=PLAN_FILES)
+    wrote_calendars = bool(calendars) and made.result.found_roster
     if wrote_calendars:
-        rows = roster_rows(loaded, result_plan.result.roster)
+        rows = roster_rows(loaded, made.result.roster)
         _write_calendars(rows, loaded.name, loaded.export, calendars, target / "calendars")
     if as_json:
-        typer.echo(json.dumps(result_plan.summary, indent=2, default=str))
+        typer.echo(json.dumps(made.summary, indent=2, default=str))
     else:
-        console.print(summary_panel(result_plan.summary))
-        if result_plan.validation is not None:
-            console.print(
-                heatmap(loaded, result_plan.validation.coverage, compact=console.width < 110)
-            )
-            if len(result_plan.gaps):
-                console.print(gaps_table(loaded, result_plan.gaps))
-            console.print(agent_hours_table(result_plan.agent_hours))
+        console.print(plan_report(made, compact=console.width < 110))
         calendar_note = f" and calendars ({', '.join(calendars)})" if wrote_calendars else ""
         console.print(
             f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
             f"to {escape(display(target))}/"
         )
-    if not result_plan.result.found_roster:
+    if not made.result.found_roster:
         raise _fail(
             errors,
-            f"no roster found (status {result_plan.result.status.value}); "
-            "try a longer --time-limit",
+            f"no roster found (status {made.result.status.value}); try a longer --time-limit",
             code=1,
         )
-    if result_plan.result.interrupted:
+    if made.result.interrupted:
         errors.print("Interrupted: wrote the best roster found so far (see summary.json).")
         raise typer.Exit(130)
+
+
+def _show_progress(status: Status) -> Callable[[SolveProgress], None]:
+    def show(progress: SolveProgress) -> None:
+        status.update(
+            f"Solving {progress.stage}… {progress.seconds:5.1f} s  "
+            f"best {progress.objective:,.0f}  bound {progress.best_bound:,.0f}"
+        )
+
+    return show
 
 
 def _write_calendars(
@@ -224,13 +215,11 @@ def export(
         chosen = parse_formats(formats)
     except ValueError as error:
         raise _fail(errors, f"--format: {error}") from None
-    try:
+    with _user_errors(errors):
         settings = (
             load_scenario(resolve_scenario(scenario)).export if scenario else ExportSettings()
         )
         rows, team = read_roster(roster_dir)
-    except InputError as error:
-        raise _fail(errors, str(error)) from None
     target = out or roster_dir / "calendars"
     for folder in _write_calendars(rows, team, settings, chosen, target):
         console.print(f"Wrote {escape(display(folder))}/")
@@ -238,74 +227,79 @@ def export(
 
 @app.command()
 def check(scenario: ScenarioArgument = None) -> None:
-    """Validate the inputs and show the parsed team and requirement curve, without solving."""
+    """Check the inputs as plan would, and show the team and requirement curve, without solving."""
     console = Console()
-    try:
+    with _user_errors(Console(stderr=True)):
         loaded = load_scenario(resolve_scenario(scenario))
-        requirements = build_requirements(loaded)
-    except InputError as error:
-        raise _fail(Console(stderr=True), str(error)) from None
-    console.print(team_table(loaded))
-    console.print(requirement_table(loaded, measure_coverage(loaded, (), requirements)))
-    total = sum(requirements.required) * loaded.interval_minutes / 60
-    contracted = sum(a.contract(loaded.week_dates).minutes for a in loaded.agents) / 60
-    console.print(
-        f"Required {total:g} agent-hours this week; the team is contracted for {contracted:g}."
-    )
-    console.print("[green]Inputs are valid.[/]")
+        problem = check_scenario(loaded)
+    console.print(check_report(loaded, problem.requirements))
+
+
+# The hire command's options, one line each in its signature.
+Zones = Annotated[
+    str | None,
+    typer.Option(
+        help="Candidate IANA zones, comma-separated. Default: 25 zones covering every UTC "
+        "offset band, India and Nepal included."
+    ),
+]
+Hours = Annotated[float | None, typer.Option(help="The hire's weekly hours.")]
+Lengths = Annotated[str | None, typer.Option(help="The hire's shift lengths, e.g. 8 or 6;8.")]
+EarliestStart = Annotated[str | None, typer.Option(help="The hire's earliest local start.")]
+LatestEnd = Annotated[str | None, typer.Option(help="The hire's latest local end.")]
+Hires = Annotated[
+    int, typer.Option(min=1, max=10, help="Place this many hires together (joint model).")
+]
+UntilCovered = Annotated[bool, typer.Option(help="The fewest hires that leave no uncovered time.")]
+UntilServiceLevel = Annotated[
+    bool, typer.Option(help="The fewest hires that meet the requirement everywhere.")
+]
+MaxHires = Annotated[int, typer.Option(min=1, max=30, help="Most hires --until-* may consider.")]
+HireOut = Annotated[
+    Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>-hire/.")
+]
+Seconds = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to re-plan the week for each candidate.")
+]
+BaselineSeconds = Annotated[
+    float | None,
+    typer.Option(min=0.1, help="Seconds for the team's own plan. Default: the scenario's."),
+]
+JointSeconds = Annotated[
+    float, typer.Option(min=0.1, help="Seconds for the joint and --until-* models.")
+]
+Processes = Annotated[
+    int | None, typer.Option(min=1, help="Candidates re-planned in parallel. Default: cores.")
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(min=1, help="Solver threads for the team's plan and the joint models."),
+]
+Seed = Annotated[int | None, typer.Option(min=0, help="Solver random seed.")]
 
 
 @app.command()
 def hire(
     scenario: ScenarioArgument = None,
-    zones: Annotated[
-        str | None,
-        typer.Option(
-            help="Candidate IANA zones, comma-separated. Default: 25 zones covering "
-            "every UTC offset band, India and Nepal included."
-        ),
-    ] = None,
-    weekly_hours: Annotated[float | None, typer.Option(help="The hire's weekly hours.")] = None,
-    shift_hours: Annotated[
-        str | None, typer.Option(help="The hire's shift lengths, e.g. 8 or 6;8.")
-    ] = None,
-    earliest_start: Annotated[
-        str | None, typer.Option(help="The hire's earliest local start.")
-    ] = None,
-    latest_end: Annotated[str | None, typer.Option(help="The hire's latest local end.")] = None,
-    hires: Annotated[
-        int, typer.Option(min=1, max=10, help="Place this many hires together (joint model).")
-    ] = 1,
-    until_covered: Annotated[
-        bool, typer.Option(help="The fewest hires that leave no uncovered time.")
-    ] = False,
-    until_service_level: Annotated[
-        bool, typer.Option(help="The fewest hires that meet the requirement everywhere.")
-    ] = False,
-    max_hires: Annotated[
-        int, typer.Option(min=1, max=30, help="Most hires --until-* may consider.")
-    ] = 10,
-    out: Annotated[
-        Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>-hire/.")
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds to re-plan the week for each candidate.")
-    ] = 2.0,
-    baseline_time_limit: Annotated[
-        float | None,
-        typer.Option(min=0.1, help="Seconds for the team's own plan. Default: the scenario's."),
-    ] = None,
-    joint_time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds for the joint and --until-* models.")
-    ] = 30.0,
-    processes: Annotated[
-        int | None, typer.Option(min=1, help="Candidates solved in parallel. Default: cores.")
-    ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Solver random seed.")] = None,
+    zones: Zones = None,
+    weekly_hours: Hours = None,
+    shift_hours: Lengths = None,
+    earliest_start: EarliestStart = None,
+    latest_end: LatestEnd = None,
+    hires: Hires = 1,
+    until_covered: UntilCovered = False,
+    until_service_level: UntilServiceLevel = False,
+    max_hires: MaxHires = 10,
+    out: HireOut = None,
+    time_limit: Seconds = 2.0,
+    baseline_time_limit: BaselineSeconds = None,
+    joint_time_limit: JointSeconds = 30.0,
+    processes: Processes = None,
+    workers: Workers = None,
+    seed: Seed = None,
 ) -> None:
     """Where should the next hire sit: rank zones, place N hires, or hire until covered."""
-    console = Console()
-    errors = Console(stderr=True)
+    console, errors = Console(), Console(stderr=True)
     path = resolve_scenario(scenario)
     overrides = {
         key: value
@@ -315,122 +309,53 @@ def hire(
         )
         if value is not None
     }  # fmt: skip
-    workers = processes or os.cpu_count() or 1
-    try:
+    until = tuple(
+        target
+        for target, wanted in (("covered", until_covered), ("service-level", until_service_level))
+        if wanted
+    )
+    with _user_errors(errors):
         loaded = load_scenario(path)
-        candidates = parse_zones(zones)
-        rules = hire_rules(loaded, overrides)
-        target = out or Path("out") / f"{path.stem}-hire"
-        clock = time.perf_counter()
-        with console.status("Planning the team as it is…"):
-            baseline = plan_baseline(
-                loaded, baseline_time_limit or loaded.solver.time_limit_seconds, seed=seed
-            )
-        seconds = {"baseline": round(time.perf_counter() - clock, 2)}
-        clock = time.perf_counter()
-        week_start = baseline.requirements.week.start_utc
-        progress = Progress(
+        request = HireRequest(
+            zones=parse_zones(zones), rules=hire_rules(loaded, overrides), hires=hires,
+            until=until, max_hires=max_hires, time_limit=time_limit,  # type: ignore[arg-type]
+            baseline_time_limit=baseline_time_limit, joint_time_limit=joint_time_limit,
+            processes=processes or os.cpu_count() or 1, workers=workers, seed=seed,
+        )  # fmt: skip
+        with _HireProgress(console) as show:
+            report = advise_hires(loaded, request, on_step=show)
+        folders = hire_files(report)
+    target = out or Path("out") / f"{path.stem}-hire"
+    for folder, files in folders.items():
+        write_files(target / folder, files, replaces=() if not folder else PLAN_FILES)
+    console.print(hire_summary(report))
+    console.print(
+        f"Wrote hire.csv, hire.json and {len(folders) - 1} plan folder(s) "
+        f"to {escape(display(target))}/"
+    )
+
+
+class _HireProgress:
+    """A live line for ``advise_hires``: a spinner, and a bar for steps with parts."""
+
+    def __init__(self, console: Console) -> None:
+        self.bar = RichProgress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
             MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
         )  # fmt: skip
-        with progress:
-            task = progress.add_task("Re-planning with one hire per zone", total=len(candidates))
-            singles = rank_single_hires(
-                baseline, candidates, rules, time_limit=time_limit, processes=workers, seed=seed,
-                on_done=lambda option: progress.advance(task),
-            )  # fmt: skip
-        seconds["candidates"] = round(time.perf_counter() - clock, 2)
-        frame = hire_frame(singles, week_start)
-        report: dict[str, Any] = {
-            "scenario": loaded.name,
-            "seconds": seconds,
-            "baseline": baseline_record(baseline),
-            "candidate_rules": rules.model_dump(),
-            "candidates": frame.to_dict(orient="records"),
-        }
-        files: dict[str, dict[str, str]] = {}
-        best = rank(singles)[0][1]
-        files[f"best-single-{hire_id(best.zones[0], 1) if best.zones else 'none'}"] = option_plan(
-            best, baseline
-        ).files()
-        placements: list[tuple[str, HireOption]] = []
-        if hires > 1:
-            clock = time.perf_counter()
-            with console.status(f"Greedy: best single hire, {hires} times over…"):
-                rounds = greedy_hires(
-                    baseline, candidates, rules, hires, time_limit=time_limit,
-                    processes=workers, seed=seed,
-                )  # fmt: skip
-            seconds["greedy"] = round(time.perf_counter() - clock, 2)
-            clock = time.perf_counter()
-            with console.status(f"Joint model: up to {hires} hires placed together…"):
-                together = best_hires_together(
-                    baseline, candidates, rules, hires, time_limit=joint_time_limit,
-                    workers=workers, seed=seed, start=rounds[-1],
-                )  # fmt: skip
-            seconds["together"] = round(time.perf_counter() - clock, 2)
-            placements = [(f"greedy, {i + 1} hire(s)", r) for i, r in enumerate(rounds)]
-            placements.append((f"together, up to {hires}", together))
-            report["greedy"] = [option_record(r, week_start) for r in rounds]
-            report["together"] = option_record(together, week_start)
-            report["together_vs_greedy"] = {
-                "uncovered_hours_closed": round(
-                    together.uncovered_closed - rounds[-1].uncovered_closed, 4
-                ),
-                "shortfall_agent_hours_closed": round(
-                    together.shortfall_closed - rounds[-1].shortfall_closed, 4
-                ),
-            }
-            files[f"together-{hires}"] = option_plan(together, baseline).files()
-            files[f"greedy-{hires}"] = option_plan(rounds[-1], baseline).files()
-        untils: list[UntilResult] = []
-        for wanted, flag in (("covered", until_covered), ("service-level", until_service_level)):
-            if not flag:
-                continue
-            with console.status(f"Fewest hires until {wanted}…"):
-                until = hires_until(
-                    baseline, candidates, rules, wanted,  # type: ignore[arg-type]
-                    max_hires=max_hires, time_limit=joint_time_limit, workers=workers, seed=seed,
-                )  # fmt: skip
-            untils.append(until)
-            report[f"until_{wanted.replace('-', '_')}"] = until_record(until, week_start)
-            if until.option is not None and until.reached:
-                files[f"until-{wanted}"] = option_plan(until.option, baseline).files()
-                placements.append((f"until {wanted}", until.option))
-    except InputError as error:
-        raise _fail(errors, str(error)) from None
-    except NoRoster as error:
-        raise _fail(errors, str(error), code=1) from None
-    except KeyboardInterrupt:
-        raise _fail(errors, "interrupted; nothing written", 130) from None
+        self.task = self.bar.add_task("", total=None)
 
-    top = {"hire.csv": csv_text(frame), "hire.json": json_text(report)}
-    written = write_files(target, top)
-    for folder, contents in files.items():
-        write_files(target / folder, contents)
-    base = baseline.outcome
-    console.print(
-        f"[bold]{escape(loaded.name)}[/]: as the team is, {base.uncovered_hours:g} h uncovered and "
-        f"{base.shortfall_agent_hours:g} agent-hours short"
-        + (f"; service level {base.service_level:.1%}" if base.service_level is not None else "")
-    )
-    console.print(hire_table(frame, f"One more hire: {len(candidates)} candidate zones"))
-    if placements:
-        console.print(placements_table("Several hires", placements, week_start))
-    if hires > 1:
-        diff = report["together_vs_greedy"]
-        console.print(
-            f"Placing {hires} together closes {diff['uncovered_hours_closed']:+g} h uncovered and "
-            f"{diff['shortfall_agent_hours_closed']:+g} agent-hours short compared with "
-            "taking the best single hire each time."
+    def __enter__(self) -> Callable[[HireStep], None]:
+        self.bar.start()
+        return self.show
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def show(self, step: HireStep) -> None:
+        self.bar.update(
+            self.task, description=step.description, completed=step.done, total=step.total
         )
-    for until in untils:
-        colour = "green" if until.reached else "yellow"
-        console.print(f"[{colour}]Until {until.target}:[/] {escape(until.reason)}")
-    console.print(
-        f"Wrote {', '.join(p.name for p in written)} and {len(files)} plan folder(s) "
-        f"to {escape(display(target))}/"
-    )
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class InputError(Exception):
     """A problem in an input file or scenario key, told in one line.
@@ -14,3 +16,14 @@ class InputError(Exception):
         self.where = where
         self.problem = problem
         super().__init__(f"{where}: {problem}" if where else problem)
+
+
+class RosterBroken(Exception):
+    """A solved roster breaks a hard rule: a bug in the solver, never a result to show."""
+
+    def __init__(self, violations: Sequence[object]) -> None:
+        self.violations = tuple(violations)
+        super().__init__(
+            f"the roster breaks {len(self.violations)} hard rule(s); nothing was written "
+            "(this is a bug, please report it)"
+        )

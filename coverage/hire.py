@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -27,14 +28,14 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ValidationError
 
-from coverage.errors import InputError
-from coverage.models import WEEKDAYS, Agent, Rules, Scenario, check_zone
+from coverage.errors import InputError, RosterBroken
+from coverage.models import WEEKDAYS, Agent, Rules, Scenario, SolverSettings, check_zone
 from coverage.report import summary_service_level
 from coverage.requirements import Requirements
-from coverage.solver import Problem, Result, Status, solve
+from coverage.solver import Problem, Result, Status, solve_problem, solver_settings
 from coverage.solver.model import HIRES, SHORTFALL, START_TIMES, UNCOVERED
 from coverage.timegrid import Shift
-from coverage.validate import Coverage, validate_roster
+from coverage.validate import Coverage
 
 # Zones where support teams hire, one or more per UTC offset band from -10 to
 # +13, including India (+5:30) and Nepal (+5:45).
@@ -93,7 +94,7 @@ def hypothetical_agent(zone: str, copy: int, rules: Rules) -> Agent:
 
 
 def with_agents(scenario: Scenario, agents: Iterable[Agent]) -> Scenario:
-    return scenario.model_copy(update={"agents": scenario.agents + tuple(agents)})
+    return scenario.replace(agents=scenario.agents + tuple(agents))
 
 
 # --- outcomes --------------------------------------------------------------------------
@@ -207,76 +208,68 @@ class Baseline:
     """The team's own plan, which every hire is compared against."""
 
     scenario: Scenario
-    requirements: Requirements
     result: Result
     outcome: Outcome
-    grid_minutes: int  # the solver's UTC grid, for writing plans
+    settings: SolverSettings  # workers and seed for every re-plan
+
+    @property
+    def requirements(self) -> Requirements:
+        return self.result.requirements
 
 
 class NoRoster(Exception):
     """The team's own week could not be planned in the time limit."""
 
 
-def plan_baseline(
-    scenario: Scenario, time_limit: float, workers: int | None = None, seed: int | None = None
-) -> Baseline:
-    problem = Problem.build(scenario)
-    result = solve(scenario, time_limit=time_limit, workers=workers, seed=seed, problem=problem)
+def plan_baseline(scenario: Scenario, settings: SolverSettings) -> Baseline:
+    """The team as it is, planned within ``settings``; ``NoRoster`` if no roster was found."""
+    result = solve_problem(Problem.build(scenario), settings)
     if not result.found_roster:
         raise NoRoster(
-            f"no roster for the team as it is within {time_limit:g} s "
+            f"no roster for the team as it is within {settings.time_limit_seconds:g} s "
             f"(status {result.status.value}); try a longer --baseline-time-limit"
         )
-    coverage = _checked_coverage(scenario, result, problem.requirements)
-    return Baseline(
-        scenario, problem.requirements, result, Outcome.of(scenario, coverage), problem.step_minutes
-    )
+    return Baseline(scenario, result, Outcome.of(scenario, checked(result)), settings)
 
 
-def _checked_coverage(scenario: Scenario, result: Result, requirements: Requirements) -> Coverage:
-    validation = validate_roster(scenario, result.roster, requirements)
-    if not validation.ok:  # the solver broke a rule: a bug, never a result to show
-        raise RuntimeError(f"roster breaks hard rules: {validation.violations[0]}")
+def checked(result: Result) -> Coverage:
+    """The roster's coverage; ``RosterBroken`` if it breaks a hard rule (a solver bug)."""
+    validation = result.validation
+    if not validation.ok:
+        raise RosterBroken(validation.violations)
     return validation.coverage
 
 
 def _evaluate(
-    scenario: Scenario,
+    problem: Problem,
     hires: tuple[Agent, ...],
     baseline: Baseline,
     start_roster: Sequence[Shift],
     time_limit: float,
-    workers: int,
-    seed: int | None,
-    problem: Problem | None = None,
+    workers: int | None = None,
     **solve_options: Any,
 ) -> HireOption:
-    result = solve(
-        scenario,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        start_roster=start_roster,
-        problem=problem,
-        **solve_options,
+    """Re-plan the week of ``problem`` (the team and some hires) against the baseline."""
+    settings = baseline.settings.replace(
+        time_limit_seconds=time_limit, workers=workers or baseline.settings.workers
     )
-    hired = tuple(h for h in hires if any(s.agent_id == h.id for s in result.roster))
-    final = with_agents(baseline.scenario, hired)
-    coverage = _checked_coverage(final, result, baseline.requirements)
+    result = solve_problem(problem, settings, start_roster=start_roster, **solve_options)
+    final = result.roster.scenario
+    hired = tuple(h for h in hires if h.id in {a.id for a in final.agents})
     return HireOption(
         zones=tuple(h.timezone for h in hired),
         hires=hired,
         scenario=final,
         result=result,
-        outcome=Outcome.of(final, coverage),
+        outcome=Outcome.of(final, checked(result)),
         baseline=baseline.outcome,
     )
 
 
-def _evaluate_single(job: tuple[Baseline, Agent, float, int | None]) -> HireOption:
-    baseline, hire, time_limit, seed = job
-    scenario = with_agents(baseline.scenario, (hire,))
-    return _evaluate(scenario, (hire,), baseline, baseline.result.roster, time_limit, 1, seed)
+def _evaluate_single(job: tuple[Baseline, Agent, float]) -> HireOption:
+    baseline, hire, time_limit = job
+    problem = Problem.build(with_agents(baseline.scenario, (hire,)), baseline.requirements)
+    return _evaluate(problem, (hire,), baseline, baseline.result.roster, time_limit, workers=1)
 
 
 def rank(options: Sequence[HireOption]) -> list[tuple[int, HireOption]]:
@@ -296,7 +289,6 @@ def rank_single_hires(
     *,
     time_limit: float,
     processes: int,
-    seed: int | None = None,
     on_done: Callable[[HireOption], None] | None = None,
     copy: Callable[[str], int] | None = None,
 ) -> list[HireOption]:
@@ -306,10 +298,7 @@ def rank_single_hires(
     processes, one CP-SAT worker each, each warm-started from the baseline.
     """
     number = copy or (lambda zone: 1)
-    jobs = [
-        (baseline, hypothetical_agent(zone, number(zone), rules), time_limit, seed)
-        for zone in zones
-    ]
+    jobs = [(baseline, hypothetical_agent(zone, number(zone), rules), time_limit) for zone in zones]
     options: list[HireOption] = []
     if processes <= 1 or len(jobs) == 1:
         for job in jobs:
@@ -338,7 +327,6 @@ def greedy_hires(
     *,
     time_limit: float,
     processes: int,
-    seed: int | None = None,
 ) -> list[HireOption]:
     """Take the best single hire, re-plan, and repeat: one option per round, cumulative."""
     rounds: list[HireOption] = []
@@ -347,7 +335,7 @@ def greedy_hires(
     for _ in range(count):
         taken = [h.timezone for h in hires]
         singles = rank_single_hires(
-            current, zones, rules, time_limit=time_limit, processes=processes, seed=seed,
+            current, zones, rules, time_limit=time_limit, processes=processes,
             copy=lambda zone, taken=taken: 1 + taken.count(zone),  # type: ignore[misc]
         )  # fmt: skip
         best = rank(singles)[0][1]
@@ -368,9 +356,12 @@ def greedy_hires(
 
 def _optional_team(
     baseline: Baseline, zones: Sequence[str], rules: Rules, copies: int
-) -> tuple[Scenario, tuple[Agent, ...]]:
+) -> tuple[Problem, tuple[Agent, ...]]:
+    """The team and ``copies`` optional hires per zone, of whom the solver may take some."""
     hires = tuple(hypothetical_agent(z, k, rules) for z in zones for k in range(1, copies + 1))
-    return with_agents(baseline.scenario, hires), hires
+    scenario = with_agents(baseline.scenario, hires)
+    optional = frozenset(h.id for h in hires)
+    return Problem.build(scenario, baseline.requirements, optional), hires
 
 
 def best_hires_together(
@@ -380,21 +371,15 @@ def best_hires_together(
     count: int,
     *,
     time_limit: float,
-    workers: int,
-    seed: int | None = None,
     start: HireOption | None = None,
 ) -> HireOption:
     """One joint model: up to ``count`` optional agents across all zones, best placement.
 
     Warm-started from ``start`` (the greedy placement), so it is never worse.
     """
-    scenario, hires = _optional_team(baseline, zones, rules, count)
-    problem = Problem.build(scenario, optional=frozenset(h.id for h in hires))
+    problem, hires = _optional_team(baseline, zones, rules, count)
     start_roster = start.result.roster if start else baseline.result.roster
-    return _evaluate(
-        scenario, hires, baseline, start_roster, time_limit, workers, seed, problem,
-        max_optional=count,
-    )  # fmt: skip
+    return _evaluate(problem, hires, baseline, start_roster, time_limit, max_optional=count)
 
 
 @dataclass(frozen=True)
@@ -416,25 +401,25 @@ def hires_until(
     *,
     max_hires: int,
     time_limit: float,
-    workers: int,
-    seed: int | None = None,
 ) -> UntilResult:
     """Fewest hires leaving no uncovered time (``covered``) or no shortfall (``service-level``)."""
-    scenario, hires = _optional_team(baseline, zones, rules, max_hires)
-    problem = Problem.build(scenario, optional=frozenset(h.id for h in hires))
+    problem, hires = _optional_team(baseline, zones, rules, max_hires)
     goal = (UNCOVERED,) if target == "covered" else (UNCOVERED, SHORTFALL)
     rest = (SHORTFALL,) if target == "covered" else ()
     stages = (goal, (HIRES,), *((rest,) if rest else ()), (START_TIMES,))
     option = _evaluate(
-        scenario, hires, baseline, baseline.result.roster, time_limit, workers, seed, problem,
+        problem, hires, baseline, baseline.result.roster, time_limit,
         max_optional=max_hires, stages=stages,
     )  # fmt: skip
-    first, second = option.result.stages[0], option.result.stages[1]
+    # The search may stop before a stage ends (time limit), leaving later ones unrun.
+    outcomes = option.result.stages
+    first_proven = bool(outcomes) and outcomes[0].status is Status.OPTIMAL
+    fewest_proven = len(outcomes) > 1 and outcomes[1].status is Status.OPTIMAL
     left = option.outcome.uncovered_hours if target == "covered" else (
         option.outcome.shortfall_agent_hours + option.outcome.uncovered_hours
     )  # fmt: skip
     if left <= 0:
-        proven = second.status is Status.OPTIMAL
+        proven = fewest_proven
         count = len(option.hires)
         proof = "proven the fewest" if proven else "enough (fewest not proven in the time limit)"
         reason = f"{count} hire(s): {proof}"
@@ -443,7 +428,7 @@ def hires_until(
     unreachable = _unreachable(problem, baseline)
     if unreachable:
         reason = f"no candidate zone's rules allow anyone on {unreachable}, so {what} remains"
-    elif first.status is Status.OPTIMAL:
+    elif first_proven:
         reason = f"even {max_hires} hires leave {left:g} h of {what}; try a larger --max-hires"
     else:
         reason = f"no placement within {max_hires} hires removed all {what} in the time limit"
@@ -471,3 +456,131 @@ def _unreachable(problem: Problem, baseline: Baseline) -> str:
     ]
     text = ", ".join(f"{a:%a %H:%M}-{b:%H:%M} UTC" for a, b in spans[:3])
     return text + (f" and {len(spans) - 3} more" if len(spans) > 3 else "")
+
+
+# --- the whole hiring answer ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HireRequest:
+    """What to ask: the candidate zones and the hire's rules, and how hard to look.
+
+    ``time_limit`` is per candidate re-plan (solved ``processes`` at a time,
+    one CP-SAT worker each); ``joint_time_limit`` for the joint and until
+    models, and ``baseline_time_limit`` for the team's own plan (default: the
+    scenario's). ``workers`` and ``seed`` default to the scenario's.
+    """
+
+    zones: tuple[str, ...] = DEFAULT_ZONES
+    rules: Rules | None = None  # default: the team's rules
+    hires: int = 1
+    until: tuple[Target, ...] = ()
+    max_hires: int = 10
+    time_limit: float = 2.0
+    baseline_time_limit: float | None = None
+    joint_time_limit: float = 30.0
+    processes: int = 1
+    workers: int | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class HireStep:
+    """Where ``advise_hires`` is: the step that runs, and how many of its parts are done."""
+
+    description: str
+    done: int = 0
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class HireReport:
+    """Every answer to a hiring question, each a re-planned and validated week."""
+
+    scenario: Scenario
+    rules: Rules
+    baseline: Baseline
+    singles: tuple[HireOption, ...]
+    greedy: tuple[HireOption, ...] = ()
+    together: HireOption | None = None
+    untils: tuple[UntilResult, ...] = ()
+    seconds: dict[str, float] | None = None
+
+    @property
+    def week_start(self) -> datetime:
+        return self.baseline.requirements.week.start_utc
+
+    @property
+    def best_single(self) -> HireOption:
+        return rank(self.singles)[0][1]
+
+    def placements(self) -> list[tuple[str, HireOption]]:
+        """Several-hire answers side by side: greedy rounds, the joint model, the untils."""
+        rows = [(f"greedy, {i + 1} hire(s)", r) for i, r in enumerate(self.greedy)]
+        if self.together is not None:
+            rows.append((f"together, up to {len(self.greedy)}", self.together))
+        rows.extend((f"until {u.target}", u.option) for u in self.untils if u.option and u.reached)
+        return rows
+
+
+def advise_hires(
+    scenario: Scenario,
+    request: HireRequest,
+    on_step: Callable[[HireStep], None] | None = None,
+) -> HireReport:
+    """Plan the team, then rank one hire per zone, place ``request.hires`` greedily and
+    together, and find the fewest hires for each ``request.until`` target.
+
+    Raises ``NoRoster`` when the team's own week finds no roster, ``InputError``
+    for rules an agent cannot meet, ``RosterBroken`` if a roster breaks a rule.
+    """
+    step = on_step or (lambda _: None)
+    rules = request.rules or scenario.rules
+    settings = solver_settings(scenario, request.baseline_time_limit, request.workers, request.seed)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        seconds[name] = round(time.perf_counter() - clock, 2)
+        clock = time.perf_counter()
+
+    step(HireStep("Planning the team as it is…"))
+    baseline = plan_baseline(scenario, settings)
+    lap("baseline")
+    total = len(request.zones)
+    step(HireStep("Re-planning with one hire per zone", 0, total))
+    done = iter(range(1, total + 1))
+    singles = rank_single_hires(
+        baseline, request.zones, rules, time_limit=request.time_limit,
+        processes=request.processes,
+        on_done=lambda _: step(HireStep("Re-planning with one hire per zone", next(done), total)),
+    )  # fmt: skip
+    lap("candidates")
+    greedy: list[HireOption] = []
+    together = None
+    if request.hires > 1:
+        step(HireStep(f"Greedy: best single hire, {request.hires} times over…"))
+        greedy = greedy_hires(
+            baseline, request.zones, rules, request.hires, time_limit=request.time_limit,
+            processes=request.processes,
+        )  # fmt: skip
+        lap("greedy")
+        step(HireStep(f"Joint model: up to {request.hires} hires placed together…"))
+        together = best_hires_together(
+            baseline, request.zones, rules, request.hires,
+            time_limit=request.joint_time_limit, start=greedy[-1],
+        )  # fmt: skip
+        lap("together")
+    untils = []
+    for target in request.until:
+        step(HireStep(f"Fewest hires until {target}…"))
+        until = hires_until(
+            baseline, request.zones, rules, target,
+            max_hires=request.max_hires, time_limit=request.joint_time_limit,
+        )  # fmt: skip
+        untils.append(until)
+        lap(f"until_{target.replace('-', '_')}")
+    return HireReport(
+        scenario, rules, baseline, tuple(singles), tuple(greedy), together, tuple(untils), seconds
+    )

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from rich import box
+from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from coverage.hire import Baseline, HireOption, UntilResult, rank
+from coverage.hire import Baseline, HireOption, HireReport, UntilResult, hire_id, rank
+from coverage.outputs import csv_text, json_text
 from coverage.plan import Plan, plan_from_result
 from coverage.timegrid import iso_utc
 
@@ -141,8 +144,89 @@ def until_record(until: UntilResult, week_start: datetime) -> dict[str, Any]:
     }
 
 
-def option_plan(option: HireOption, baseline: Baseline) -> Plan:
-    """The week with the hires in it, written like ``coverage plan`` writes a plan."""
-    return plan_from_result(
-        option.scenario, option.result, baseline.grid_minutes, baseline.requirements
-    )
+def option_plan(option: HireOption) -> Plan:
+    """The week with the hires in it, written like ``coverage plan`` writes a plan
+    (on the option's own grid: a Kathmandu hire makes it 15 minutes)."""
+    return plan_from_result(option.result)
+
+
+def hire_record(report: HireReport) -> dict[str, Any]:
+    """What ``hire.json`` holds: the baseline, the rules, every answer."""
+    week_start = report.week_start
+    record: dict[str, Any] = {
+        "scenario": report.scenario.name,
+        "seconds": report.seconds or {},
+        "baseline": baseline_record(report.baseline),
+        "candidate_rules": report.rules.model_dump(),
+        "candidates": hire_frame(report.singles, week_start).to_dict(orient="records"),
+    }
+    if report.greedy and report.together is not None:
+        together, last = report.together, report.greedy[-1]
+        record["greedy"] = [option_record(r, week_start) for r in report.greedy]
+        record["together"] = option_record(together, week_start)
+        record["together_vs_greedy"] = {
+            "uncovered_hours_closed": round(together.uncovered_closed - last.uncovered_closed, 4),
+            "shortfall_agent_hours_closed": round(
+                together.shortfall_closed - last.shortfall_closed, 4
+            ),
+        }
+    for until in report.untils:
+        record[f"until_{until.target.replace('-', '_')}"] = until_record(until, week_start)
+    return record
+
+
+def hire_files(report: HireReport) -> dict[str, dict[str, str]]:
+    """Folder (``""`` for the top) -> file name -> contents: the ranking and
+    ``hire.json`` on top, and a plan folder for each answer worth opening."""
+    best = report.best_single
+    name = hire_id(best.zones[0], 1) if best.zones else "none"
+    folders = {
+        "": {
+            "hire.csv": csv_text(hire_frame(report.singles, report.week_start)),
+            "hire.json": json_text(hire_record(report)),
+        },
+        f"best-single-{name}": option_plan(best).files(),
+    }
+    if report.greedy and report.together is not None:
+        count = len(report.greedy)
+        folders[f"together-{count}"] = option_plan(report.together).files()
+        folders[f"greedy-{count}"] = option_plan(report.greedy[-1]).files()
+    for until in report.untils:
+        if until.option is not None and until.reached:
+            folders[f"until-{until.target}"] = option_plan(until.option).files()
+    return folders
+
+
+def hire_summary(report: HireReport) -> Group:
+    """The answers for the terminal: the baseline, the ranking, the placements, the untils."""
+    base = report.baseline.outcome
+    level = f"; service level {base.service_level:.1%}" if base.service_level is not None else ""
+    parts: list[RenderableType] = [
+        Text.from_markup(
+            f"[bold]{escape(report.scenario.name)}[/]: as the team is, "
+            f"{base.uncovered_hours:g} h uncovered and "
+            f"{base.shortfall_agent_hours:g} agent-hours short{escape(level)}"
+        ),
+        hire_table(
+            hire_frame(report.singles, report.week_start),
+            f"One more hire: {len(report.singles)} candidate zones",
+        ),
+    ]
+    placements = report.placements()
+    if placements:
+        parts.append(placements_table("Several hires", placements, report.week_start))
+    if report.greedy and report.together is not None:
+        last, together = report.greedy[-1], report.together
+        parts.append(
+            Text(
+                f"Placing {len(report.greedy)} together closes "
+                f"{round(together.uncovered_closed - last.uncovered_closed, 4):+g} h uncovered "
+                f"and {round(together.shortfall_closed - last.shortfall_closed, 4):+g} "
+                "agent-hours short "
+                "compared with taking the best single hire each time."
+            )
+        )
+    for until in report.untils:
+        colour = "green" if until.reached else "yellow"
+        parts.append(Text.from_markup(f"[{colour}]Until {until.target}:[/] {escape(until.reason)}"))
+    return Group(*parts)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 
 from coverage.errors import InputError
 from coverage.models import (
@@ -31,9 +31,10 @@ from coverage.models import (
     SolverSettings,
     Staffing,
     check_zone,
+    forecast_row_problem,
 )
 from coverage.outputs import restore
-from coverage.timegrid import Shift, Week, iso_utc
+from coverage.timegrid import Shift
 
 DEFAULT_SCENARIO = "global-24x7"
 RULE_COLUMNS = ("weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end")
@@ -181,21 +182,16 @@ def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
                 f"duplicate agent id {values['id']!r} (first on row {rows_by_id[values['id']]})",
             )
         rows_by_id[values["id"]] = row
+        fields: dict[str, Any] = {
+            "id": values["id"],
+            "name": values["name"] or values["id"],
+            "timezone": values["timezone"],
+            "source": file.at(row),
+        }
         overrides = {c: values[c] for c in RULE_COLUMNS if values.get(c)}
-        agent_rules = _build(Rules, {**rules, **overrides}, file.locator(row))
-        agents.append(
-            _build(
-                Agent,
-                {
-                    "id": values["id"],
-                    "name": values["name"] or values["id"],
-                    "timezone": values["timezone"],
-                    "rules": agent_rules,
-                    "source": file.at(row),
-                },
-                file.locator(row),
-            )
-        )
+        if overrides:  # else the agent keeps the team's rules (see Scenario)
+            fields["rules"] = _build(Rules, {**rules, **overrides}, file.locator(row))
+        agents.append(_build(Agent, fields, file.locator(row)))
     if not agents:
         raise InputError(file.name, "has no agents")
     return agents
@@ -258,13 +254,15 @@ def read_time_off(path: Path, agents: dict[str, Agent]) -> dict[str, set[date]]:
 # --- forecast ------------------------------------------------------------------------
 
 
-def read_forecast(path: Path, week: Week) -> Forecast:
-    """A forecast on a regular time step that covers the whole week."""
+def read_forecast(path: Path, week_start_utc: datetime) -> Forecast:
+    """A forecast on a regular time step that covers the week starting at ``week_start_utc``.
+
+    The rules are the ``Forecast`` model's own; this adds the file, row and column.
+    """
     file = CsvFile(path, ("start",), ("contacts", "aht_seconds", "required"))
     rows: list[ForecastRow] = []
+    file_rows: list[int] = []
     kind: Literal["contacts", "required"] | None = None
-    step: timedelta | None = None
-    previous_row = 0
     for row, values in file.rows():
         if kind is None:
             has_contacts, has_required = "contacts" in values, "required" in values
@@ -282,38 +280,26 @@ def read_forecast(path: Path, week: Week) -> Forecast:
         for column in ("contacts", "aht_seconds", "required"):
             if values.get(column):
                 data[column] = values[column]
-            elif column == kind:
-                raise InputError(file.at(row, column), "is empty")
-        forecast_row = _build(ForecastRow, data, file.locator(row))
-        if rows:
-            gap = forecast_row.start - rows[-1].start
-            if gap <= timedelta(0):
-                raise InputError(
-                    file.at(row, "start"),
-                    f"{values['start']} is not after row {previous_row}; "
-                    "rows must be in time order",
-                )
-            if step is None:
-                step = gap
-            elif gap != step:
-                raise InputError(
-                    file.at(row, "start"),
-                    f"{values['start']} leaves a gap after row {previous_row} "
-                    f"(rows are {int(step.total_seconds() // 60)} minutes apart)",
-                )
-        rows.append(forecast_row)
-        previous_row = row
-    if len(rows) < 2 or step is None or kind is None:
+        rows.append(_build(ForecastRow, data, file.locator(row)))
+        file_rows.append(row)
+    if len(rows) < 2 or kind is None:
         raise InputError(file.name, "needs at least two rows to tell the time step")
-    if step.total_seconds() % 60:
+    step = rows[1].start - rows[0].start
+    if step > timedelta(0) and step.total_seconds() % 60:
         raise InputError(file.name, "time step between rows must be whole minutes")
-    if rows[0].start > week.start_utc or rows[-1].start + step < week.end_utc:
-        raise InputError(
-            file.name,
-            f"covers {iso_utc(rows[0].start)} to {iso_utc(rows[-1].start + step)} but the week "
-            f"runs {iso_utc(week.start_utc)} to {iso_utc(week.end_utc)}",
-        )
-    return Forecast(kind=kind, step_minutes=int(step.total_seconds() // 60), rows=tuple(rows))
+    step_minutes = max(1, int(step.total_seconds() // 60))  # a step <= 0 is reported next
+    problem = forecast_row_problem(kind, step_minutes, tuple(rows), lambda i: f"row {file_rows[i]}")
+    if problem is not None:
+        raise InputError(file.at(file_rows[problem.index], problem.column), problem.message)
+    forecast = _build(
+        Forecast,
+        {"kind": kind, "step_minutes": step_minutes, "rows": tuple(rows)},
+        lambda location: f"{file.name} ({location})",
+    )
+    uncovered = forecast.coverage_problem(week_start_utc)
+    if uncovered is not None:
+        raise InputError(file.name, uncovered)
+    return forecast
 
 
 # --- scenario ------------------------------------------------------------------------
@@ -346,8 +332,20 @@ def _known_keys(table: dict[str, Any], known: tuple[str, ...], where: str) -> No
             raise InputError(f"{where}.{key}", f"unknown key; expected {', '.join(known)}")
 
 
-def load_scenario(path: Path) -> Scenario:
+class _Header(Scenario):
+    """The scenario's own keys, validated before the files they point at are read."""
+
+    agents: tuple[Agent, ...] = ()
+    forecast: Forecast | None = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _forecast_covers_the_week(self) -> _Header:
+        return self
+
+
+def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file and everything it points at; paths are relative to it."""
+    path = Path(path)
     where = display(path)
     if not path.is_file():
         raise InputError(where, "scenario file not found")
@@ -390,13 +388,9 @@ def load_scenario(path: Path) -> Scenario:
         if key not in data:
             raise InputError(f"{where} key {key}", f"is missing; add a [{key}] table")
     # Validate the header keys first: the forecast check needs the week.
-    head = _build(
-        Scenario,
-        {**header, "agents": (), "forecast": Forecast(kind="required", step_minutes=60, rows=())},
-        lambda loc: key_at(loc),
-    )
+    head = _build(_Header, header, lambda loc: key_at(loc))
     header["week_start"] = head.week_start
-    week = Week.starting(head.week_start, head.timezone, head.interval_minutes)
+    week_start = head.week_start_utc
 
     agents_path = _file_key(team, "agents", base, f"{where} key team.agents", True)
     assert agents_path is not None
@@ -410,15 +404,15 @@ def load_scenario(path: Path) -> Scenario:
     days_off = read_time_off(time_off_path, by_id) if time_off_path else {}
     forecast_path = _file_key(forecast_table, "file", base, f"{where} key forecast.file", True)
     assert forecast_path is not None
-    forecast = read_forecast(forecast_path, week)
+    forecast = read_forecast(forecast_path, week_start)
 
     agents = [
-        agent.model_copy(
-            update={
-                "availability": tuple(windows.get(agent.id, ())),
-                "time_off": frozenset(days_off.get(agent.id, ())),
-            }
+        agent.replace(
+            availability=tuple(windows.get(agent.id, ())),
+            time_off=frozenset(days_off.get(agent.id, ())),
         )
+        if agent.id in windows or agent.id in days_off
+        else agent
         for agent in agents
     ]
     return _build(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -18,12 +20,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from coverage.timegrid import WEEK, WEEK_MINUTES, iso_utc, week_start_utc
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEK_MINUTES = 7 * 24 * 60
+__all__ = ["WEEK_MINUTES"]  # re-exported for the modules that size the week
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _WEEKDAY_NAMES = {
     **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
@@ -98,9 +103,26 @@ ZoneName = Annotated[str, AfterValidator(check_zone)]
 
 
 class Frozen(BaseModel):
+    """An immutable model; changed copies go through ``replace``, which validates."""
+
     model_config = ConfigDict(
         frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
     )
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed, validated like a new model.
+
+        Fields left at their default stay unset in the copy, so a team default
+        (an agent's rules) still applies to it.
+        """
+        data = {name: getattr(self, name) for name in self.model_fields_set}
+        return self.model_validate({**data, **changes})
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Pydantic's copy, except that changes are validated (see ``replace``)."""
+        if update:
+            return self.replace(**update)
+        return super().model_copy(deep=deep)
 
 
 class Rules(Frozen):
@@ -160,6 +182,9 @@ class Rules(Frozen):
         return round(self.min_rest_hours * 60)
 
 
+RULE_FIELDS = tuple(Rules.model_fields)
+
+
 class AvailabilityWindow(Frozen):
     """On local weekday ``day`` the agent may work from ``start`` to ``end``."""
 
@@ -198,6 +223,20 @@ class Agent(Frozen):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def has_own_rules(self) -> bool:
+        return "rules" in self.model_fields_set
+
+    def with_team_rules(self, team: Rules) -> Agent:
+        """The agent under the team's rules, unless they have rules of their own."""
+        if self.has_own_rules or self.rules == team:
+            return self
+        inherited = self.replace(rules=team)
+        # Still the team's rules, not the agent's own: a later change of the team
+        # rules (``scenario.replace(rules=...)``) reaches this agent too.
+        inherited.__pydantic_fields_set__.discard("rules")
+        return inherited
 
     def label(self) -> str:
         return f"{self.source} (agent {self.id!r})" if self.source else f"agent {self.id!r}"
@@ -261,16 +300,89 @@ class ForecastRow(Frozen):
         return start
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one forecast row: its index, the column, and the message."""
+
+    index: int
+    column: str
+    message: str
+
+
+def forecast_row_problem(
+    kind: str, step_minutes: int, rows: tuple[ForecastRow, ...], label: Callable[[int], str]
+) -> RowProblem | None:
+    """The first row that breaks the forecast's invariants, or None.
+
+    Rows hold one kind of value (``contacts``, with optional ``aht_seconds``, or
+    ``required``) and start ``step_minutes`` apart in time order. ``label``
+    names a row by its index in messages (``row 12`` of a file, ``rows[11]``).
+    """
+    other = "required" if kind == "contacts" else "contacts"
+    step = timedelta(minutes=step_minutes)
+    for i, row in enumerate(rows):
+        if getattr(row, kind) is None:
+            return RowProblem(i, kind, "is empty")
+        for column in (other, *(("aht_seconds",) if kind == "required" else ())):
+            if getattr(row, column) is not None:
+                return RowProblem(i, column, f"must be empty in a forecast of {kind}")
+        if i == 0:
+            continue
+        gap = row.start - rows[i - 1].start
+        if gap <= timedelta(0):
+            return RowProblem(
+                i,
+                "start",
+                f"{iso_utc(row.start)} is not after {label(i - 1)}; rows must be in time order",
+            )
+        if gap != step:
+            what = "leaves a gap after" if gap > step else "is too soon after"
+            return RowProblem(
+                i,
+                "start",
+                f"{iso_utc(row.start)} {what} {label(i - 1)} "
+                f"(rows are {step_minutes} minutes apart)",
+            )
+    return None
+
+
 class Forecast(Frozen):
-    """Contacts (with optional handle time) or required agents, per time step."""
+    """Contacts (with optional handle time) or required agents, per time step.
+
+    Rows are in time order, ``step_minutes`` apart, and all of ``kind``; a row
+    lasts until the next one starts.
+    """
 
     kind: Literal["contacts", "required"]
-    step_minutes: int = Field(gt=0)
-    rows: tuple[ForecastRow, ...]
+    step_minutes: int = Field(gt=0, le=WEEK_MINUTES)
+    rows: tuple[ForecastRow, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_are_regular(self) -> Forecast:
+        problem = forecast_row_problem(
+            self.kind, self.step_minutes, self.rows, lambda i: f"rows[{i}]"
+        )
+        if problem is not None:
+            raise ValueError(f"rows[{problem.index}].{problem.column} {problem.message}")
+        return self
 
     @property
     def step(self) -> timedelta:
         return timedelta(minutes=self.step_minutes)
+
+    @property
+    def end(self) -> datetime:
+        return self.rows[-1].start + self.step
+
+    def coverage_problem(self, start_utc: datetime) -> str | None:
+        """Why the forecast does not cover the week starting at ``start_utc``, or None."""
+        first, end = self.rows[0].start, self.end
+        if first > start_utc or end < start_utc + WEEK:
+            return (
+                f"covers {iso_utc(first)} to {iso_utc(end)} but the week runs "
+                f"{iso_utc(start_utc)} to {iso_utc(start_utc + WEEK)}"
+            )
+        return None
 
 
 EXPORT_FIELDS = ("team", "agent", "agent_id", "timezone", "date", "start", "end", "hours")
@@ -313,10 +425,12 @@ class Scenario(Frozen):
     week_start: date
     timezone: ZoneName = "UTC"
     interval_minutes: Literal[15, 30, 60] = 60
+    # The team's default rules, declared before ``agents`` so that they reach
+    # every agent without rules of their own.
+    rules: Rules = Rules()
     agents: tuple[Agent, ...]
     forecast: Forecast
     staffing: Staffing = Staffing()
-    rules: Rules = Rules()
     solver: SolverSettings = SolverSettings()
     export: ExportSettings = ExportSettings()
 
@@ -336,6 +450,16 @@ class Scenario(Frozen):
             raise ValueError(f"{day.isoformat()} is a {WEEKDAYS[day.weekday()]}, not a Monday")
         return day
 
+    @field_validator("agents")
+    @classmethod
+    def _team_rules_reach_agents(
+        cls, agents: tuple[Agent, ...], info: ValidationInfo
+    ) -> tuple[Agent, ...]:
+        team = info.data.get("rules")
+        if team is None:  # the team rules failed validation: that error is reported
+            return agents
+        return tuple(agent.with_team_rules(team) for agent in agents)
+
     @model_validator(mode="after")
     def _unique_agents(self) -> Scenario:
         seen: set[str] = set()
@@ -344,6 +468,17 @@ class Scenario(Frozen):
                 raise ValueError(f"duplicate agent id {agent.id!r}")
             seen.add(agent.id)
         return self
+
+    @model_validator(mode="after")
+    def _forecast_covers_the_week(self) -> Scenario:
+        problem = self.forecast.coverage_problem(self.week_start_utc)
+        if problem is not None:
+            raise ValueError(f"the forecast {problem}")
+        return self
+
+    @property
+    def week_start_utc(self) -> datetime:
+        return week_start_utc(self.week_start, self.timezone)
 
     @property
     def week_dates(self) -> tuple[date, ...]:

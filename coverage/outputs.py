@@ -6,6 +6,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,12 @@ def json_text(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
-def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
+def write_files(directory: Path, files: dict[str, str], replaces: Iterable[str] = ()) -> list[Path]:
     """Write every file to a temporary name first, then rename them into place.
 
     Nothing is renamed until all contents are written, so a failure leaves the
-    folder as it was.
+    folder as it was. Files named in ``replaces`` but not written are removed,
+    so that a folder never mixes this run's files with an earlier run's.
     """
     directory.mkdir(parents=True, exist_ok=True)
     for name in files:
@@ -94,4 +96,7 @@ def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
     for name, temporary in staged:
         os.replace(temporary, directory / name)
         written.append(directory / name)
+    for name in replaces:
+        if name not in files:
+            (directory / name).unlink(missing_ok=True)
     return written

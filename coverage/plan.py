@@ -10,10 +10,13 @@ import pandas as pd
 
 from coverage.models import Scenario
 from coverage.outputs import csv_text, json_text
-from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, roster_frame, summary
-from coverage.requirements import Requirements, build_requirements
-from coverage.solver import Problem, Progress, Result, solve
-from coverage.validate import Validation, validate_roster
+from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, summary
+from coverage.solver import Progress, Result, solve
+from coverage.validate import Validation
+
+# Every file a plan writes; a plan without a roster writes only summary.json and
+# removes the others, so no earlier run's roster is left beside it.
+PLAN_FILES = ("roster.csv", "coverage.csv", "gaps.csv", "summary.json")
 
 
 @dataclass(frozen=True)
@@ -47,49 +50,42 @@ def make_plan(
     time_limit: float | None = None,
     workers: int | None = None,
     seed: int | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
     deterministic: bool | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
     interruptible: bool = False,
 ) -> Plan:
-    """Solve the week and validate the roster from its rows alone."""
-    problem = Problem.build(scenario)
+    """Solve the week (see ``solve``) and validate the roster from its rows alone."""
     result = solve(
         scenario,
         time_limit=time_limit,
         workers=workers,
         seed=seed,
-        on_progress=on_progress,
-        problem=problem,
         deterministic=deterministic,
+        on_progress=on_progress,
         interruptible=interruptible,
     )
-    return plan_from_result(scenario, result, problem.step_minutes, problem.requirements)
+    return plan_from_result(result)
 
 
-def plan_from_result(
-    scenario: Scenario,
-    result: Result,
-    grid_minutes: int,
-    requirements: Requirements | None = None,
-) -> Plan:
-    """Validate a solved roster from its rows alone and build the report tables."""
-    requirements = requirements or build_requirements(scenario)
+def plan_from_result(result: Result) -> Plan:
+    """The report tables of a solved week, its roster validated from its rows alone."""
+    scenario, grid = result.roster.scenario, result.grid_minutes
     if not result.found_roster:
         empty = pd.DataFrame()
         return Plan(
             scenario, result, None, empty, empty, empty, empty,
-            summary(scenario, result, None, grid_minutes),
+            summary(scenario, result, None, grid),
         )  # fmt: skip
-    validation = validate_roster(scenario, result.roster, requirements)
+    validation = result.validation
     gaps = gaps_frame(validation.coverage)
     hours = agent_hours_frame(scenario, result.roster)
-    data = summary(scenario, result, validation.coverage, grid_minutes, hours, gaps)
+    data = summary(scenario, result, validation.coverage, grid, hours, gaps)
     data["violations"] = len(validation.violations)
     return Plan(
         scenario=scenario,
         result=result,
         validation=validation,
-        roster=roster_frame(scenario, result.roster),
+        roster=result.roster.frame(),
         coverage=coverage_frame(scenario, validation.coverage),
         gaps=gaps,
         agent_hours=hours,

@@ -8,29 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from rich import box
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
+from coverage.requirements import Requirements
 from coverage.solver.bound import above_bound
 from coverage.solver.result import Result
 from coverage.staffing import projected_service_level
-from coverage.timegrid import Shift, Week, iso_local, iso_utc, local_instant
-from coverage.validate import Coverage
+from coverage.timegrid import Shift, Week, iso_utc, local_instant
+from coverage.validate import Coverage, measure_coverage
 
-ROSTER_COLUMNS = [
-    "agent_id", "agent_name", "timezone", "date",
-    "start_local", "end_local", "start_utc", "end_utc", "hours",
-]  # fmt: skip
+if TYPE_CHECKING:
+    from coverage.plan import Plan
+
 GAP_COLUMNS = [
     "start_utc", "end_utc", "hours", "min_scheduled",
     "max_shortfall", "shortfall_agent_hours", "uncovered",
@@ -38,28 +38,6 @@ GAP_COLUMNS = [
 
 
 # --- frames --------------------------------------------------------------------------
-
-
-def roster_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFrame:
-    """One row per shift, with local times in the agent's zone and UTC."""
-    rows = []
-    for shift in roster:
-        agent = scenario.agent(shift.agent_id)
-        zone = agent.zone
-        rows.append(
-            {
-                "agent_id": agent.id,
-                "agent_name": agent.name,
-                "timezone": agent.timezone,
-                "date": shift.local_start(zone).date().isoformat(),
-                "start_local": iso_local(shift.start_utc, zone),
-                "end_local": iso_local(shift.end_utc, zone),
-                "start_utc": iso_utc(shift.start_utc),
-                "end_utc": iso_utc(shift.end_utc),
-                "hours": round(shift.minutes / 60, 4),
-            }
-        )
-    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)
 
 
 def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
@@ -123,7 +101,10 @@ def gaps_frame(coverage: Coverage) -> pd.DataFrame:
                 runs.append((start, k))
                 start = None
     rows = []
-    for lo, hi in runs:
+    for first, end in runs:
+        # The scan starts at the first clear interval, so a run after the week's
+        # end is the same run at its start: report it in the week.
+        lo, hi = (first - n, end - n) if first >= n else (first, end)
         minutes = np.arange(lo * size, hi * size) % WEEK_MINUTES
         on, shortfall = coverage.on[minutes], coverage.short[minutes]
         rows.append(
@@ -198,6 +179,16 @@ def summary(
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap": result.gap,
+        "term_gaps": {
+            name: {
+                "value": round(gap.value, 4),
+                "bound": round(gap.bound, 4),
+                "above": round(gap.above, 4),
+                "relative": round(gap.relative, 6),
+                "unit": gap.unit,
+            }
+            for name, gap in result.gaps.items()
+        },
         # Wall-clock seconds vary between runs; a deterministic run leaves them out so
         # that its files are byte-identical, and records the work done instead.
         "solve_seconds": None if result.deterministic else round(result.runtime, 3),
@@ -251,14 +242,10 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     grid.add_column()
     status = data["status"]
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(status, "red")
-    gap = data.get("gap")
-    proof = (
-        "proven optimal"
-        if status == "OPTIMAL"
-        else f"gap to bound {gap:.1%}"
-        if gap is not None
-        else ""
-    )
+    proof = {
+        "OPTIMAL": "every stage proven optimal",
+        "FEASIBLE": "a roster, not every stage proven (see below)",
+    }.get(status, "no roster")
     took = (
         f"{data['solve_seconds']:.1f} s"
         if data["solve_seconds"] is not None
@@ -267,19 +254,15 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     stopped = "  stopped by Ctrl-C: best roster so far" if data.get("interrupted") else ""
     grid.add_row("Status", Text(f"{status}  {proof}  ({took}){stopped}", style=colour))
     for stage in data.get("stages", []):
-        detail = (
-            "proven optimal"
-            if stage["status"] == "OPTIMAL"
-            else (
-                f"best {stage['objective']:g}, bound {stage['best_bound']:g}"
-                if stage["objective"] is not None
-                else "no solution"
-            )
-        )
+        took_stage = f" ({stage['seconds']:.1f} s)" if stage["seconds"] is not None else ""
+        detail = [
+            _gap_text(name if len(stage["terms"]) > 1 else "", data["term_gaps"][name])
+            for name in stage["terms"]
+            if name in data.get("term_gaps", {})
+        ]
         grid.add_row(
             f"  {' + '.join(stage['terms'])}",
-            f"{stage['status']}: {detail}"
-            + (f" ({stage['seconds']:.1f} s)" if stage["seconds"] is not None else ""),
+            f"{stage['status'].lower()}{took_stage}" + (": " + "; ".join(detail) if detail else ""),
         )
     grid.add_row(
         "Week",
@@ -321,6 +304,15 @@ def summary_panel(data: dict[str, Any]) -> Panel:
             )
         grid.add_row("Gaps", f"{data.get('gaps', 0)} runs of intervals short of the requirement")
     return Panel(grid, title=escape(data["scenario"]), border_style=colour)
+
+
+def _gap_text(label: str, gap: dict[str, Any]) -> str:
+    """A term against its best known bound: ``shortfall 25.5 agent-hours, 2.5 (9.8%)
+    above the bound 23``."""
+    value = f"{label} {gap['value']:g} {gap['unit']}".strip()
+    if gap["above"] <= 1e-6:
+        return f"{value}, at its bound"
+    return f"{value}, {gap['above']:g} ({gap['relative']:.1%}) above the bound {gap['bound']:g}"
 
 
 def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray | None:
@@ -506,3 +498,31 @@ def team_table(scenario: Scenario) -> Table:
             ", ".join(sorted(d.isoformat() for d in agent.time_off if d in scenario.week_dates)),
         )
     return table
+
+
+# --- whole reports ----------------------------------------------------------------------
+
+
+def plan_report(plan: Plan, compact: bool = False) -> Group:
+    """What ``coverage plan`` shows: the summary, the heatmap, the worst gaps, the agents."""
+    parts: list[RenderableType] = [summary_panel(plan.summary)]
+    if plan.validation is not None:
+        parts.append(heatmap(plan.scenario, plan.validation.coverage, compact=compact))
+        if len(plan.gaps):
+            parts.append(gaps_table(plan.scenario, plan.gaps))
+        parts.append(agent_hours_table(plan.agent_hours))
+    return Group(*parts)
+
+
+def check_report(scenario: Scenario, requirements: Requirements) -> Group:
+    """What ``coverage check`` shows: the team, the requirement curve, hours needed and had."""
+    total = sum(requirements.required) * scenario.interval_minutes / 60
+    contracted = sum(a.contract(scenario.week_dates).minutes for a in scenario.agents) / 60
+    return Group(
+        team_table(scenario),
+        requirement_table(scenario, measure_coverage(scenario, (), requirements)),
+        Text(
+            f"Required {total:g} agent-hours this week; the team is contracted for {contracted:g}."
+        ),
+        Text("Inputs are valid.", style="green"),
+    )

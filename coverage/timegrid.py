@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from coverage.models import WEEK_MINUTES
-
+WEEK_MINUTES = 7 * 24 * 60
 WEEK = timedelta(minutes=WEEK_MINUTES)
+
+
+def week_start_utc(day: date, zone_name: str) -> datetime:
+    """The UTC instant of local midnight starting ``day`` in the zone."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -46,8 +50,7 @@ class Week:
 
     @classmethod
     def starting(cls, day: date, zone_name: str, interval_minutes: int) -> Week:
-        local = datetime.combine(day, time(0), tzinfo=ZoneInfo(zone_name))
-        return cls(local.astimezone(UTC), zone_name, interval_minutes)
+        return cls(week_start_utc(day, zone_name), zone_name, interval_minutes)
 
     @property
     def end_utc(self) -> datetime:

@@ -1,6 +1,8 @@
 """The command line, through typer's CliRunner."""
 
+import csv
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -115,3 +117,57 @@ def test_a_missing_scenario_file_is_a_one_line_error(tmp_path: Path) -> None:
         f"error: {tmp_path / 'nope.toml'}: scenario file not found"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_plan_with_a_contacts_forecast_reports_service_level_and_uses_per_row_handle_time(
+    tmp_path: Path,
+) -> None:
+    # 100 contacts in Monday 09:00-09:30 UTC at 180 s (10 Erlangs: 14 on the phone,
+    # 20 scheduled at 30 % shrinkage, the published case) and 100 at 10:00-10:30
+    # with the row's own 90 s (5 Erlangs: fewer). Elsewhere no contacts: the floor 1.
+    # Sixteen agents cannot staff the 20: the service level is below target.
+    from coverage.models import Staffing
+    from coverage.staffing import agents_on_phone, projected_service_level, scheduled_agents
+
+    staffing = Staffing(aht_seconds=180, service_level=0.8, answer_seconds=20)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "agents.csv").write_text(
+        "id,name,timezone\n" + "".join(f"u{n},U {n},UTC\n" for n in range(16))
+    )
+    lines = ["start,contacts,aht_seconds"]
+    first = datetime(2026, 3, 22, tzinfo=UTC)
+    for k in range(9 * 48):
+        start = first + timedelta(minutes=30 * k)
+        monday = start.date().isoformat() == "2026-03-23"
+        contacts, aht = 0, ""
+        if monday and start.hour == 9 and not start.minute:
+            contacts = 100
+        if monday and start.hour == 10 and not start.minute:
+            contacts, aht = 100, "90"
+        lines.append(f"{start:%Y-%m-%dT%H:%M:%SZ},{contacts},{aht}")
+    (folder / "forecast.csv").write_text("\n".join(lines) + "\n")
+    (folder / "scenario.toml").write_text(
+        'name = "Phones"\nweek_start = 2026-03-23\ntimezone = "UTC"\ninterval_minutes = 30\n'
+        '[team]\nagents = "agents.csv"\n[forecast]\nfile = "forecast.csv"\n'
+        "[staffing]\naht_seconds = 180\nservice_level = 0.8\nanswer_seconds = 20\n"
+    )
+    code, output = plan(str(folder / "scenario.toml"), "--out", str(tmp_path / "out"))
+    assert code == 0, output
+    rows = list(csv.DictReader((tmp_path / "out" / "coverage.csv").open()))
+    assert {"contacts", "service_level"} <= set(rows[0])
+    by_start = {r["start_utc"]: r for r in rows}
+    nine, ten = by_start["2026-03-23T09:00:00Z"], by_start["2026-03-23T10:00:00Z"]
+    assert (float(nine["contacts"]), int(nine["required"])) == (100.0, 20)
+    five_erlangs = scheduled_agents(agents_on_phone(5.0, 90, staffing), staffing)
+    assert int(ten["required"]) == five_erlangs < 20
+    # The level is the one Erlang C gives the agents scheduled there, at that AHT.
+    for row, aht in ((nine, 180), (ten, 90)):
+        level = projected_service_level(float(row["scheduled"]), 100, aht, 1800, staffing)
+        assert float(row["service_level"]) == pytest.approx(level, abs=1e-4)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["contacts"] == 200 and summary["service_level_target"] == 0.8
+    # The week's level is the contact-weighted mean of the two busy intervals'.
+    mean = (float(nine["service_level"]) + float(ten["service_level"])) / 2
+    assert summary["service_level"] == pytest.approx(mean, abs=1e-4)
+    assert 0 < summary["service_level"] < 0.8

@@ -33,7 +33,7 @@ from coverage.hire import (
     rank,
     rank_single_hires,
 )
-from coverage.models import Scenario
+from coverage.models import Scenario, SolverSettings
 from tests.conftest import agent, scenario
 
 ZONES = ("Africa/Lagos", "America/Bogota", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Honolulu")
@@ -56,7 +56,7 @@ def reykjavik_team() -> Scenario:
 
 @pytest.fixture(scope="module")
 def baseline():  # type: ignore[no-untyped-def]
-    base = plan_baseline(reykjavik_team(), time_limit=20, workers=1)
+    base = plan_baseline(reykjavik_team(), SolverSettings(time_limit_seconds=20, workers=1))
     assert base.outcome.uncovered_hours == 63
     return base
 
@@ -85,25 +85,25 @@ def test_each_zone_closes_the_night_hours_its_window_reaches_and_ties_share_a_ra
 
 
 def test_results_do_not_depend_on_the_order_of_the_zones(baseline) -> None:  # type: ignore[no-untyped-def]
+    # The candidates are re-planned in the order given (not sorted first), one
+    # after another: the ranking, each hire's pattern and the hours it newly
+    # covers must come out the same both ways.
     rules = hire_rules(baseline.scenario, {})
-    forward = rank_single_hires(
-        baseline, parse_zones(",".join(ZONES)), rules, time_limit=20, processes=1
-    )
-    backward = rank_single_hires(
-        baseline, parse_zones(",".join(reversed(ZONES))), rules, time_limit=20, processes=1
-    )
-    assert [(o.zones, o.gain) for _, o in rank(forward)] == [
-        (o.zones, o.gain) for _, o in rank(backward)
-    ]
+    week = baseline.requirements.week.start_utc
+
+    def answers(zones: tuple[str, ...]) -> list[object]:
+        options = rank_single_hires(baseline, zones, rules, time_limit=20, processes=1)
+        assert [o.zones[0] for o in options] == list(zones)
+        return [(p, o.zones, o.gain, o.patterns(), o.newly_covered(week)) for p, o in rank(options)]
+
+    assert answers(ZONES) == answers(tuple(reversed(ZONES)))
 
 
 def test_two_hires_together_are_never_worse_than_the_best_single_hire_twice(baseline) -> None:  # type: ignore[no-untyped-def]
     # Two hires can cover all 9 night hours: 63 h closed either way here.
     rules = hire_rules(baseline.scenario, {})
     rounds = greedy_hires(baseline, ZONES, rules, 2, time_limit=20, processes=1)
-    together = best_hires_together(
-        baseline, ZONES, rules, 2, time_limit=30, workers=1, start=rounds[-1]
-    )
+    together = best_hires_together(baseline, ZONES, rules, 2, time_limit=30, start=rounds[-1])
     assert rounds[0].uncovered_closed == 56
     assert together.uncovered_closed >= rounds[-1].uncovered_closed
     assert together.uncovered_closed == 63
@@ -114,7 +114,7 @@ def test_until_covered_finds_the_fewest_hires(baseline) -> None:  # type: ignore
     rules = hire_rules(baseline.scenario, {})
     until = hires_until(
         baseline, ("Asia/Tokyo", "Pacific/Honolulu"), rules, "covered",
-        max_hires=4, time_limit=30, workers=1,
+        max_hires=4, time_limit=30,
     )  # fmt: skip
     assert until.reached and until.proven_fewest
     assert until.option is not None and len(until.option.hires) == 2
@@ -124,9 +124,7 @@ def test_until_covered_finds_the_fewest_hires(baseline) -> None:  # type: ignore
 def test_until_covered_says_why_no_number_of_hires_can_do_it(baseline) -> None:  # type: ignore[no-untyped-def]
     # Lagos can only reach 06:00-21:00 UTC: the night stays uncovered whatever we hire.
     rules = hire_rules(baseline.scenario, {})
-    until = hires_until(
-        baseline, ("Africa/Lagos",), rules, "covered", max_hires=3, time_limit=20, workers=1
-    )
+    until = hires_until(baseline, ("Africa/Lagos",), rules, "covered", max_hires=3, time_limit=20)
     assert not until.reached
     assert "no candidate zone's rules allow anyone on" in until.reason
     assert "22:00" in until.reason or "21:00" in until.reason
@@ -186,3 +184,85 @@ def test_the_hire_command_rejects_an_unknown_zone_in_one_line(
         "error: --zones: unknown time zone 'Mars/Olympus' (use an IANA name like Europe/Dublin)"
     ]
     assert not (tmp_path / "o").exists()
+
+
+REYKJAVIK = Path(__file__).parent / "data" / "reykjavik" / "scenario.toml"
+
+
+def test_the_hire_command_places_two_hires_and_finds_the_fewest_for_the_service_level(
+    tmp_path: Path,
+) -> None:
+    # The Reykjavik pair of this module's docstring, read from files. One Tokyo
+    # or Honolulu hire closes 56 of the 63 night hours; two close all 63, and
+    # one cannot (8-hour shifts, 9-hour nights): 2 is the proven fewest. With
+    # one required at every hour, no shortfall means no uncovered time.
+    result = CliRunner().invoke(
+        app,
+        ["hire", str(REYKJAVIK), "--zones", "Asia/Tokyo,Pacific/Honolulu", "--hires", "2",
+         "--until-service-level", "--out", str(tmp_path), "--time-limit", "10",
+         "--joint-time-limit", "20", "--processes", "1"],
+        env={"COLUMNS": "160"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "hire.json").read_text())
+    assert [r["uncovered_hours_closed"] for r in report["greedy"]] == [56, 63]
+    assert report["together"]["uncovered_hours_closed"] == 63
+    until = report["until_service_level"]
+    assert (until["reached"], until["hires"], until["proven_fewest"]) == (True, 2, True)
+    assert {p.name for p in tmp_path.iterdir() if p.is_dir()} == {
+        "best-single-hire-asia-tokyo-1", "greedy-2", "together-2", "until-service-level",
+    }  # fmt: skip
+    summary = json.loads((tmp_path / "until-service-level" / "summary.json").read_text())
+    assert summary["uncovered_hours"] == 0 and summary["shortfall_agent_hours"] == 0
+    assert "Several hires" in result.output
+    assert "Until service-level: 2 hire(s): proven the fewest" in result.output
+
+
+def test_a_hire_plan_folder_records_its_own_grid(tiny_dir: Path, tmp_path: Path) -> None:
+    # The Dublin team plans on a 30-minute grid; a Kathmandu hire (+5:45) makes it 15.
+    result = CliRunner().invoke(
+        app,
+        ["hire", str(tiny_dir / "scenario.toml"), "--zones", "Asia/Kathmandu",
+         "--out", str(tmp_path), "--time-limit", "5", "--processes", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "best-single-hire-asia-kathmandu-1"
+    assert json.loads((folder / "summary.json").read_text())["grid_minutes"] == 15
+
+
+def test_hire_maps_memory_and_broken_rosters_to_the_exit_codes_plan_uses(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import coverage.roster as roster_module
+    import coverage.solver.memory as memory_module
+    from coverage.validate import Validation, Violation
+
+    args = ["hire", str(tiny_dir / "scenario.toml"), "--zones", "Asia/Tokyo",
+            "--out", str(tmp_path / "o"), "--time-limit", "2", "--processes", "1"]  # fmt: skip
+    with monkeypatch.context() as patch:
+        patch.setattr(memory_module, "available_memory", lambda: 10 * 2**20)
+        short = CliRunner().invoke(app, args)
+    assert short.exit_code == 1 and "GB of memory" in short.output
+    assert "Traceback" not in short.output
+
+    real = roster_module.validate_roster
+
+    def broken(*args: object) -> Validation:
+        valid = real(*args)  # type: ignore[arg-type]
+        return Validation((Violation("d1", "rest", "made up"),), valid.coverage)
+
+    monkeypatch.setattr(roster_module, "validate_roster", broken)
+    bug = CliRunner().invoke(app, args)
+    assert bug.exit_code == 3 and "breaks 1 hard rule" in bug.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_until_covered_with_no_time_to_search_says_so_instead_of_failing(baseline) -> None:  # type: ignore[no-untyped-def]
+    # 10 ms: the joint model never runs its stages, so the baseline roster (no
+    # hire) is all there is; the night stays uncovered within the time limit.
+    rules = hire_rules(baseline.scenario, {})
+    until = hires_until(baseline, ("Asia/Tokyo",), rules, "covered", max_hires=3, time_limit=0.01)
+    assert not until.reached and until.option is not None
+    assert (
+        until.reason == "no placement within 3 hires removed all uncovered time in the time limit"
+    )

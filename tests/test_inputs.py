@@ -235,8 +235,9 @@ VARIANTS = {
     ),
     "trailing_spaces_in_cells": Variant(
         {
-            "agents.csv": "id , name , timezone \nd1 , Aoife Byrne , Europe/Dublin \n"
-            "d2,Cian Walsh,  Europe/Dublin\n",
+            # d1 works one 8-hour day: the contract fits the Monday availability.
+            "agents.csv": "id , name , timezone , weekly_hours \n"
+            "d1 , Aoife Byrne , Europe/Dublin , 8 \nd2,Cian Walsh,  Europe/Dublin,\n",
             "availability.csv": "agent_id,day,start,end \nd1 , Mon , 09:00 , 17:00 \n",
         },
         AVAILABILITY,
@@ -251,7 +252,10 @@ VARIANTS = {
     "day_names_mon_monday_MON": Variant(
         {
             "availability.csv": "agent_id,day,start,end\nd1,Mon,07:00,10:00\n"
-            "d1,monday,10:00,14:00\nd1,MON,14:00,22:00\nd2,Sunday,07:00,22:00\n"
+            "d1,monday,10:00,14:00\nd1,MON,14:00,22:00\nd2,Sunday,07:00,22:00\n",
+            # One day of availability each: contracts of one 8-hour day fit it.
+            "agents.csv": "id,name,timezone,weekly_hours\n"
+            "d1,Aoife Byrne,Europe/Dublin,8\nd2,Cian Walsh,Europe/Dublin,8\n",
         },
         AVAILABILITY,
         lambda s: (windows(s, "d1"), windows(s, "d2")),

@@ -92,11 +92,20 @@ def test_patterns_keep_every_rule_with_flexible_lengths_half_hour_zones_and_a_cl
 
 
 def test_a_pattern_start_out_of_time_still_gives_every_agent_a_valid_week() -> None:
-    # No time at all: no pricing and no dive, so every agent is left open and
-    # takes their best week in turn (the greedy fill). 60 Reykjavik agents, one
-    # needed at every hour: the 07:00-22:00 window leaves 9 hours a day that no
-    # one can cover, 63 hours in the week, and the fill covers all the rest.
+    # No time at all: no pricing, no dive, and the greedy fill is past its
+    # deadline too, so every agent takes the week their contract check found.
+    # The 60 Reykjavik agents are one class with one checked week: all work the
+    # same 40 hours, and 168 - 40 = 128 hours stay uncovered.
     team = [agent(f"is{n}", "Atlantic/Reykjavik") for n in range(60)]
     _, roster, validation = start_and_validate(scenario(team, 1), seconds=0)
-    assert validation.coverage.totals()["uncovered_hours"] == 63
+    assert validation.coverage.totals()["uncovered_hours"] == 128
     assert {shift.agent_id for shift in roster} == {a.id for a in team}
+
+
+def test_a_pattern_start_with_a_little_time_fills_the_open_agents_greedily() -> None:
+    # Time for the greedy fill but not for the dive to finish: the 07:00-22:00
+    # window leaves 9 hours a day that no one can cover, 63 in the week, and 60
+    # agents cover all the rest.
+    team = [agent(f"is{n}", "Atlantic/Reykjavik") for n in range(60)]
+    _, _, validation = start_and_validate(scenario(team, 1), seconds=30)
+    assert validation.coverage.totals()["uncovered_hours"] == 63

@@ -20,6 +20,7 @@ from coverage.validate import validate_roster
 
 runner = CliRunner()
 solve_module = importlib.import_module("coverage.solver.solve")
+memory_module = importlib.import_module("coverage.solver.memory")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,7 @@ def test_the_time_limit_is_kept_within_two_seconds(global_team) -> None:  # type
 def test_a_plan_too_big_for_the_memory_says_so_and_writes_nothing(
     tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(solve_module, "available_memory", lambda: 10 * 2**20)
+    monkeypatch.setattr(memory_module, "available_memory", lambda: 10 * 2**20)
     result = runner.invoke(
         app, ["plan", str(tiny_dir / "scenario.toml"), "--out", str(tmp_path / "o")]
     )
@@ -84,7 +85,7 @@ def test_a_plan_too_big_for_the_memory_says_so_and_writes_nothing(
     assert result.output.startswith("error: this plan needs about 0.2 GB of memory")
     assert not (tmp_path / "o").exists()
     with pytest.raises(InsufficientMemory):
-        solve_module.check_memory(Problem.build(load_scenario(tiny_dir / "scenario.toml")))
+        memory_module.check_memory(Problem.build(load_scenario(tiny_dir / "scenario.toml")))
 
 
 def test_a_deterministic_run_gives_byte_identical_files_even_when_the_limit_stops_it(

@@ -10,7 +10,6 @@ import pytest
 from coverage.errors import InputError
 from coverage.models import AvailabilityWindow
 from coverage.solver import Status, solve
-from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, agent, scenario, solve_and_validate
 
 
@@ -126,16 +125,18 @@ def test_flexible_lengths_add_up_to_the_contract_exactly() -> None:
     assert sorted(s.minutes for s in result.roster) == [360, 360, 540, 540]
 
 
-def test_a_too_short_time_limit_returns_a_status_not_an_exception() -> None:
+def test_a_too_short_time_limit_still_returns_the_first_roster_unproven() -> None:
+    # 10 ms is past every deadline: each agent takes the week the contract check
+    # found, and the search does not run. That roster is complete and valid, but
+    # nothing is proven: FEASIBLE, never an exception.
     team = [
         agent(f"a{i}", zone) for i, zone in enumerate(["UTC", "Asia/Tokyo", "America/Chicago"] * 4)
     ]
     result = solve(scenario(team, 3), time_limit=0.01, workers=1)
-    assert result.status in (Status.FEASIBLE, Status.UNKNOWN, Status.OPTIMAL)
-    if result.found_roster:
-        assert validate_roster(scenario(team, 3), result.roster).ok
-    else:
-        assert result.roster == () and result.objective is None
+    assert result.status is Status.FEASIBLE
+    assert len(result.roster) == 12 * 5
+    assert result.validation.ok, result.validation.violations
+    assert result.gaps["shortfall"].bound <= result.gaps["shortfall"].value
 
 
 def test_the_objective_terms_match_what_the_validator_recomputes() -> None:

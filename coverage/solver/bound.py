@@ -13,6 +13,7 @@ teams, whatever CP-SAT manages to prove.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -126,9 +127,19 @@ def lower_bound(problem: Problem) -> LowerBound | None:
         value = model.minimize(terms)
         if value is None:
             return None
-        # GLOP works in floating point: take off a hair so the bound stays a bound.
-        values.append(max(0.0, value * hours - 1e-6))
+        values.append(max(0.0, value * hours))
     return LowerBound(values[0], values[1], time.perf_counter() - started)
+
+
+# GLOP solves in floating point, feasible to about 1e-7 per row; summed over
+# thousands of slots its optimum can exceed the true one by more than a fixed hair.
+LP_ABSOLUTE_MARGIN = 1e-3
+LP_RELATIVE_MARGIN = 1e-6
+
+
+def whole_bound(value: float) -> int:
+    """The whole number of units an LP optimum proves, with a margin for its rounding."""
+    return max(0, math.ceil(value - LP_ABSOLUTE_MARGIN - LP_RELATIVE_MARGIN * abs(value)))
 
 
 def above_bound(value: float, bound: float) -> float | None:

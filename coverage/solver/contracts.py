@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from coverage.errors import InputError
-from coverage.models import format_clock
+from coverage.models import Scenario, format_clock
 from coverage.shifts import Candidate
 from coverage.solver.bound import signature
+from coverage.solver.memory import check_memory
 from coverage.solver.problem import AgentOptions, Problem
-from coverage.solver.start import solve_agent_alone
+from coverage.solver.start import Undecided, solve_agent_alone
 
 
 def _why(option: AgentOptions) -> str:
@@ -35,19 +36,37 @@ def _why(option: AgentOptions) -> str:
     )
 
 
+def check_scenario(scenario: Scenario) -> Problem:
+    """Everything ``plan`` rejects before solving, as the ``InputError`` it gives.
+
+    The models have checked each input on its own; this checks what needs the
+    candidate shifts: that every agent's contract fits their rules. Returns the
+    problem it built. ``InsufficientMemory`` if the model would not fit.
+    """
+    problem = Problem.build(scenario)
+    check_memory(problem)
+    check_contracts(problem)
+    return problem
+
+
 def check_contracts(problem: Problem) -> list[list[Candidate]]:
-    """A feasible week for every agent; ``InputError`` naming the first who has none.
+    """A feasible week per agent; ``InputError`` naming the first agent who has none.
 
     Each agent is solved alone with the hard rules only; agents with identical
     zone, rules, availability and time off share one check (and so have the
     same candidate times, which is how the shared week maps onto each of them).
+    An agent whose check runs out of time is not an input error: they get an
+    empty week here, and the search decides.
     """
     weeks: dict[tuple[object, ...], list[tuple[datetime, datetime]] | None] = {}
     feasible: list[list[Candidate]] = []
     for option in problem.options:
         key = signature(option)
         if key not in weeks:
-            week = solve_agent_alone(problem, option)
+            try:
+                week = solve_agent_alone(problem, option)
+            except Undecided:
+                week = []
             weeks[key] = (
                 None if week is None else [(c.shift.start_utc, c.shift.end_utc) for c in week]
             )

@@ -314,5 +314,5 @@ def pattern_start(
     if any(patterns.master.left):
         # Out of time: the agents still open each take their best week in turn.
         fixed = [c.shift for week in weeks for c in week]
-        return greedy_start(problem, fixed, feasible)
+        return greedy_start(problem, fixed, feasible, deadline=started + seconds)
     return weeks

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from coverage.requirements import Requirements
+from coverage.roster import Roster
 from coverage.solver.bound import LowerBound
-from coverage.timegrid import Shift
+from coverage.validate import Validation
 
 
 class Status(StrEnum):
@@ -28,7 +30,11 @@ class Progress:
 
 @dataclass(frozen=True)
 class StageOutcome:
-    """One stage of the search: which terms it minimised and how far it got."""
+    """One stage of the search: which terms it minimised and how far it got.
+
+    ``objective`` and ``best_bound`` are in the stage's own units (fine grid
+    slots, weighted by priority when a stage has several terms).
+    """
 
     terms: tuple[str, ...]
     status: Status
@@ -41,26 +47,74 @@ class StageOutcome:
         return " + ".join(self.terms)
 
 
+# The unit each objective term is reported in.
+UNITS = {
+    "uncovered": "agent-hours",
+    "shortfall": "agent-hours",
+    "hires": "hires",
+    "start_time_changes": "start-time changes",
+}
+
+
+@dataclass(frozen=True)
+class TermGap:
+    """One objective term of the roster against the best lower bound known for it."""
+
+    term: str
+    value: float
+    bound: float
+
+    @property
+    def unit(self) -> str:
+        return UNITS.get(self.term, "")
+
+    @property
+    def above(self) -> float:
+        return max(0.0, self.value - self.bound)
+
+    @property
+    def relative(self) -> float:
+        """``above`` as a share of the value (0 when the value is at its bound)."""
+        return self.above / self.value if self.value > 1e-9 else 0.0
+
+    @property
+    def proven(self) -> bool:
+        return self.above <= 1e-6
+
+    def __str__(self) -> str:
+        if self.proven:
+            return f"{self.term} {self.value:g} {self.unit}: at its bound"
+        return (
+            f"{self.term} {self.value:g} {self.unit}: {self.above:g} ({self.relative:.1%}) "
+            f"above the bound {self.bound:g}"
+        )
+
+
 @dataclass(frozen=True)
 class Result:
     """The outcome of ``solve``.
 
-    ``runtime`` is the whole wall time, of which ``build_seconds`` went to the
-    contract check, the greedy start and building the model. ``terms`` gives
-    each named objective term of the returned roster in its own
-    unit (agent-hours, or a count); ``weights`` the factor each has in the
-    objective, which ranks them in strict priority; ``stages`` how each stage of
-    the search ended (coverage can be proven optimal while the start-time
-    tie-breaker is still only feasible).
+    ``roster`` holds the shifts (empty when none was found) with the team and
+    requirements they serve; its ``validation`` re-checks every rule from the
+    shifts alone. ``grid_minutes`` is the UTC grid on which coverage was exact.
+    ``terms`` gives each named objective term of the roster in its own unit
+    (agent-hours, or a count) and ``gaps`` how far each is above the best lower
+    bound known for it (from CP-SAT's proof or the aggregate LP); ``weights``
+    the factor each has in the objective, which ranks them in strict priority;
+    ``stages`` how each stage of the search ended (coverage can be proven
+    optimal while the start-time tie-breaker is only feasible). ``runtime`` is
+    the whole wall time, of which ``build_seconds`` went before the search.
     """
 
     status: Status
     objective: float | None
     best_bound: float | None
     runtime: float
-    roster: tuple[Shift, ...] = ()
+    roster: Roster
+    grid_minutes: int
     build_seconds: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
+    gaps: dict[str, TermGap] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     stages: tuple[StageOutcome, ...] = ()
     interrupted: bool = False  # stopped by Ctrl-C: the best roster found so far
@@ -73,10 +127,34 @@ class Result:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
     @property
+    def requirements(self) -> Requirements:
+        return self.roster.requirements
+
+    @property
+    def validation(self) -> Validation:
+        return self.roster.validation
+
+    @property
     def gap(self) -> float | None:
-        """Relative gap between objective and best bound (0 when proven optimal)."""
-        if self.objective is None or self.best_bound is None:
-            return None
-        if self.status is Status.OPTIMAL:
-            return 0.0
-        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))
+        """Shortfall above its best known bound, as a share of the shortfall."""
+        shortfall = self.gaps.get("shortfall")
+        return None if shortfall is None else round(shortfall.relative, 6)
+
+    def __str__(self) -> str:
+        lines = [f"{self.status.value} in {self.runtime:.1f} s"]
+        if self.interrupted:
+            lines[0] += " (interrupted)"
+        if self.found_roster:
+            lines.append(f"roster: {len(self.roster)} shifts on a {self.grid_minutes}-minute grid")
+        lines.extend(f"  {gap}" for gap in self.gaps.values())
+        lines.extend(
+            f"  stage {stage.name}: {stage.status.value} ({stage.seconds:.1f} s)"
+            for stage in self.stages
+        )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(status={self.status.value}, objective={self.objective}, "
+            f"best_bound={self.best_bound}, runtime={self.runtime:.2f}, roster={self.roster!r})"
+        )

@@ -1,4 +1,8 @@
-"""``solve``: the one entry point from a scenario to a roster."""
+"""``solve``: the one entry point from a scenario to a roster.
+
+``solve_problem`` is the same search on a prepared ``Problem`` with the knobs
+the hiring flow needs (optional agents, stage order, a cap on hires).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
+from pydantic import ValidationError
 
-from coverage.models import Scenario
+from coverage.models import Scenario, SolverSettings
+from coverage.roster import Roster
 from coverage.shifts import Candidate
-from coverage.solver.bound import lower_bound
+from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
+from coverage.solver.memory import check_memory, coverage_terms
 from coverage.solver.model import (
     HIRES,
     SHORTFALL,
@@ -26,7 +33,7 @@ from coverage.solver.model import (
 )
 from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import Problem
-from coverage.solver.result import Progress, Result, StageOutcome, Status
+from coverage.solver.result import Progress, Result, StageOutcome, Status, TermGap
 from coverage.solver.start import greedy_start
 from coverage.timegrid import Shift
 
@@ -69,49 +76,6 @@ def _tune(parameters: Any) -> None:
         parameters.linearization_level = 2
 
 
-class InsufficientMemory(Exception):
-    """The model would need more memory than this machine has available."""
-
-
-# Measured on the benchmark (1000 agents, 30-minute grid: 1.68 million coverage
-# terms, 1.43 GB peak): about 800 bytes per term on top of a fixed base.
-BYTES_PER_TERM = 800
-BASE_BYTES = 250 * 2**20
-
-
-def estimated_memory(problem: Problem) -> int:
-    """Bytes the CP-SAT model and search are expected to need, from the coverage terms."""
-    terms = sum(
-        candidate.minutes // problem.step_minutes
-        for option in problem.options
-        for day in option.days
-        for candidate in day
-    )
-    return BASE_BYTES + BYTES_PER_TERM * terms
-
-
-def available_memory() -> int | None:
-    """Memory the system can still give us (Linux ``MemAvailable``), or None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def check_memory(problem: Problem) -> None:
-    needed, available = estimated_memory(problem), available_memory()
-    if available is not None and needed > available:
-        raise InsufficientMemory(
-            f"this plan needs about {needed / 2**30:.1f} GB of memory to solve and only "
-            f"{available / 2**30:.1f} GB are available; plan fewer agents at once, use a "
-            "coarser start_step_minutes or fewer shift lengths"
-        )
-
-
 def _run(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
@@ -144,6 +108,12 @@ def _run(
     return outcome[0], stopped.is_set()
 
 
+# Seconds to build the CP-SAT model and load it into the solver, per coverage
+# term (see the benchmark README): a stage that cannot start within the time
+# limit is skipped and the first roster returned.
+SECONDS_PER_TERM = 4e-6
+
+
 # The stage name of the progress report for the first roster, before any search.
 FIRST_ROSTER = "first roster"
 # From this many agents, start from whole-week patterns (column generation)
@@ -157,29 +127,6 @@ PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50
 ONE_WORKER_TIE_BREAK_FROM = 100
 # Share of the time limit the pattern start may use.
 PATTERN_SHARE = 0.5
-
-
-def _start(
-    problem: Problem,
-    start_roster: Sequence[Shift],
-    feasible: list[list[Candidate]],
-    started: float,
-    limit: float,
-    by_work: bool,
-) -> list[list[Candidate]]:
-    """The first roster: whole-week patterns for large teams (half the limit at most),
-    else or failing that greedy (until two thirds of the limit at the latest)."""
-    several = any(len(o.agent.rules.shift_minutes) > 1 for o in problem.options)
-    large = len(problem.options) >= (
-        PATTERNS_FROM_WITH_SEVERAL_LENGTHS if several else PATTERNS_FROM
-    )
-    # The pattern start runs against the wall clock, so a deterministic run skips it.
-    if large and not by_work and not start_roster and not any(o.optional for o in problem.options):
-        chosen = pattern_start(problem, PATTERN_SHARE * limit, feasible)
-        if chosen is not None:
-            return chosen
-    deadline = None if by_work else started + 2 * limit / 3
-    return greedy_start(problem, start_roster, feasible, deadline)
 
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
@@ -196,187 +143,320 @@ def solve(
     time_limit: float | None = None,
     workers: int | None = None,
     seed: int | None = None,
+    deterministic: bool | None = None,
+    initial_roster: Sequence[Shift] = (),
     on_progress: Callable[[Progress], None] | None = None,
-    problem: Problem | None = None,
+    interruptible: bool = False,
+) -> Result:
+    """Plan the scenario's week; settings left out come from its ``[solver]`` table.
+
+    The time limit counts from this call, everything included. The objective's
+    priorities are solved in stages (coverage, then start times with coverage
+    held at its best), each warm-started from the last; the first from a
+    greedy or whole-week-pattern roster, or from ``initial_roster`` for the
+    agents it has shifts for. ``deterministic`` counts the limit in CP-SAT's
+    work units instead of seconds, so the same inputs, seed and workers give
+    the same roster. ``interruptible`` (main thread only) makes Ctrl-C return
+    the best roster so far, marked ``interrupted``.
+
+    A team that cannot cover the week is not an error: it gets its best roster.
+    Raises ``InputError`` for rules an agent cannot meet (see ``check_scenario``),
+    ``InsufficientMemory`` before building a model this machine cannot hold, and
+    ``ValueError`` for a time limit or worker count that is not positive.
+    """
+    started = time.perf_counter()
+    settings = solver_settings(scenario, time_limit, workers, seed, deterministic)
+    return solve_problem(
+        Problem.build(scenario),
+        settings,
+        start_roster=initial_roster,
+        on_progress=on_progress,
+        interruptible=interruptible,
+        started=started,
+    )
+
+
+def solver_settings(
+    scenario: Scenario,
+    time_limit: float | None = None,
+    workers: int | None = None,
+    seed: int | None = None,
+    deterministic: bool | None = None,
+) -> SolverSettings:
+    """The scenario's ``[solver]`` settings with the given ones in their place, validated."""
+    given = {
+        "time_limit_seconds": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "deterministic": deterministic,
+    }
+    try:
+        return scenario.solver.replace(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = {"time_limit_seconds": "time_limit"}.get(str(first["loc"][0]), first["loc"][0])
+        raise ValueError(f"{name}: {first['msg']}, got {first['input']!r}") from None
+
+
+def solve_problem(
+    problem: Problem,
+    settings: SolverSettings,
+    *,
     start_roster: Sequence[Shift] = (),
     stages: tuple[tuple[str, ...], ...] = STAGES,
     max_optional: int | None = None,
-    deterministic: bool | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
     interruptible: bool = False,
+    started: float | None = None,
 ) -> Result:
-    """Plan the scenario's week; settings default to the scenario's ``[solver]`` table.
-
-    The objective's priorities are solved in stages (coverage, then start
-    times with coverage held at its best), each warm-started from the last;
-    the first starts from a greedy roster. Contradictory rules for an agent
-    raise ``InputError`` before solving. A team that cannot cover the week is
-    not an error: it gets its best roster, and the result says how far from
-    proven optimal it is.
-
-    ``start_roster`` warm-starts the agents it has shifts for (a previous plan);
-    ``problem`` may mark optional agents, of whom at most ``max_optional`` are
-    hired; ``stages`` orders the objective terms (see ``coverage.solver.model``).
-
-    ``deterministic`` counts the time limit in CP-SAT's deterministic time
-    (work done) instead of wall-clock seconds, so the same inputs, seed and
-    workers give the same roster even when the limit stops the search.
-    ``interruptible`` (main thread only) makes Ctrl-C stop the search and
-    return the best roster so far, marked ``interrupted``. Raises
-    ``InsufficientMemory`` before building a model this machine cannot hold.
-    """
-    settings = scenario.solver
-    started = time.perf_counter()
-    limit = time_limit or settings.time_limit_seconds
-    by_work = settings.deterministic if deterministic is None else deterministic
-    problem = problem or Problem.build(scenario)
+    """``solve`` on a prepared problem, which may mark optional agents (at most
+    ``max_optional`` hired); ``stages`` orders the objective terms."""
+    started = time.perf_counter() if started is None else started
     check_memory(problem)
     feasible = check_contracts(problem)
-    bound_of_lp = lower_bound(problem)
-    # The start first: building it needs memory that is freed before the full model.
-    chosen = _start(problem, start_roster, feasible, started, limit, by_work)
-    roster_model = RosterModel(problem, stages=stages)
-    if max_optional is not None:
-        roster_model.add_hire_limit(max_optional)
-    known: dict[str, int] = {}
-    if bound_of_lp is not None:
-        per_hour = 60 / problem.step_minutes
-        known = {
-            UNCOVERED: math.ceil(bound_of_lp.uncovered_agent_hours * per_hour - 1e-6),
-            SHORTFALL: math.ceil(bound_of_lp.shortfall_agent_hours * per_hour - 1e-6),
-        }
-        roster_model.add_known_bounds(known)
-    values = roster_model.add_hint(chosen)  # the fallback if the search finds nothing
-    complete = all(
-        shifts or option.optional or option.contract.minutes == 0
-        for shifts, option in zip(chosen, problem.options, strict=True)
-    )
-    build_seconds = time.perf_counter() - started
-    if on_progress and complete:
-        first_stage = roster_model.stage_value(stages[0], values)
-        at_least = roster_model.stage_value(stages[0], {n: known.get(n, 0) for n in stages[0]})
-        on_progress(Progress(first_stage, at_least, build_seconds, FIRST_ROSTER))
+    search = _Search(problem, settings, stages, started, on_progress, interruptible)
+    chosen = search.first_roster(start_roster, feasible)
+    search.build(chosen, max_optional)
+    for number, names in enumerate(stages):
+        if not search.run_stage(number, names):
+            break
+    return search.result()
 
-    def new_solver() -> cp_model.CpSolver:
-        """A fresh solver per stage, so the last stage's search state is freed."""
-        fresh = cp_model.CpSolver()
-        fresh.parameters.num_workers = workers or settings.workers
-        fresh.parameters.random_seed = settings.seed if seed is None else seed
+
+class _Search:
+    """The staged CP-SAT search and what it has found so far."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        settings: SolverSettings,
+        stages: tuple[tuple[str, ...], ...],
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        interruptible: bool,
+    ) -> None:
+        self.problem, self.settings, self.stages = problem, settings, stages
+        self.started, self.on_progress, self.interruptible = started, on_progress, interruptible
+        self.limit = settings.time_limit_seconds
+        self.by_work = settings.deterministic
+        self.lp: LowerBound | None = lower_bound(problem)
+        self.known: dict[str, int] = {}
+        if self.lp is not None:
+            per_hour = 60 / problem.step_minutes
+            self.known = {
+                UNCOVERED: whole_bound(self.lp.uncovered_agent_hours * per_hour),
+                SHORTFALL: whole_bound(self.lp.shortfall_agent_hours * per_hour),
+            }
+        self.outcomes: list[StageOutcome] = []
+        self.bounds: dict[str, int] = dict(self.known)  # best known bound per term
+        self.proven = True
+        self.interrupted = False
+        self.work_done = 0.0
+        self.chosen: list[list[Candidate]] = []
+        self.values: dict[str, int] = {}
+        self.complete = False  # the first roster gives every agent their contract
+        self.found = False
+        self.model: RosterModel | None = None
+        self.build_seconds = 0.0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def first_roster(
+        self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
+    ) -> list[list[Candidate]]:
+        """Whole-week patterns for large teams (half the limit at most), else or
+        failing that greedy (until two thirds of the limit at the latest)."""
+        problem, limit = self.problem, self.limit
+        several = any(len(o.agent.rules.shift_minutes) > 1 for o in problem.options)
+        large = len(problem.options) >= (
+            PATTERNS_FROM_WITH_SEVERAL_LENGTHS if several else PATTERNS_FROM
+        )
+        # The pattern start runs against the wall clock, so a deterministic run skips it.
+        simple = not start_roster and not any(o.optional for o in problem.options)
+        if large and simple and not self.by_work and all(feasible):
+            seconds = min(PATTERN_SHARE * limit, limit - self.elapsed())
+            chosen = pattern_start(problem, max(0.0, seconds), feasible)
+            if chosen is not None:
+                return chosen
+        deadline = None if self.by_work else self.started + 2 * limit / 3
+        return greedy_start(problem, start_roster, feasible, deadline)
+
+    def build(self, chosen: list[list[Candidate]], max_optional: int | None) -> None:
+        """The full model, hinted with the first roster (the fallback if the search
+        finds nothing better); no model when it could not be built in the time left."""
+        self.chosen = chosen
+        self.complete = all(
+            shifts or option.optional or option.contract.minutes == 0
+            for shifts, option in zip(chosen, self.problem.options, strict=True)
+        )
+        self.found = self.complete
+        left = self.limit - self.elapsed()
+        if not self.by_work and SECONDS_PER_TERM * coverage_terms(self.problem) > left:
+            self.build_seconds = self.elapsed()
+            return
+        model = RosterModel(self.problem, stages=self.stages)
+        if max_optional is not None:
+            model.add_hire_limit(max_optional)
+        model.add_known_bounds(self.known)
+        self.values = model.add_hint(chosen)
+        self.model = model
+        self.build_seconds = self.elapsed()
+        if self.on_progress and self.complete:
+            first = self.stages[0]
+            at_least = {n: self.known.get(n, 0) for n in first}
+            self.on_progress(
+                Progress(
+                    model.stage_value(first, self.values),
+                    model.stage_value(first, at_least),
+                    self.build_seconds,
+                    FIRST_ROSTER,
+                )
+            )
+
+    def run_stage(self, number: int, names: tuple[str, ...]) -> bool:
+        """Minimise one stage; False when the later stages cannot run."""
+        model = self.model
+        if model is None or self.interrupted:
+            self.proven = False
+            return False
+        last = number == len(self.stages) - 1
+        if self.complete and all(
+            n in self.known and self.values[n] == self.known[n] for n in names
+        ):
+            # Every term of the stage is at its lower bound already: proven, no search.
+            reached = model.stage_value(names, self.values)
+            self.outcomes.append(StageOutcome(names, Status.OPTIMAL, reached, reached, 0.0))
+            if not last:
+                model.hold_stage(names, reached)
+            return True
+        solver = self._solver(number, last)
+        model.minimize_stage(names)
+        callback = None
+        if self.on_progress:
+            callback = _ProgressReporter(" + ".join(names), self.on_progress, self.elapsed())
+        stage_started = time.perf_counter()
+        code, stopped = _run(solver, model.model, callback, self.interruptible)
+        self.interrupted = self.interrupted or stopped
+        self.work_done += solver.deterministic_time
+        status = _STATUS.get(code, Status.UNKNOWN)
+        found = status in (Status.OPTIMAL, Status.FEASIBLE)
+        objective = solver.objective_value if found else None
+        bound = solver.best_objective_bound if found else None
+        seconds = time.perf_counter() - stage_started
+        self.outcomes.append(StageOutcome(names, status, objective, bound, seconds))
+        if not found:
+            self.proven = False  # keep the previous stage's roster (or the first one)
+            if number == 0 and status is Status.INFEASIBLE:
+                self.found = False
+            # Later stages would lose coverage without this one's level to hold.
+            return number > 0
+        self.found = True
+        self.values = {n: int(solver.value(t.expression)) for n, t in model.terms.items()}
+        self.proven = self.proven and status is Status.OPTIMAL
+        if len(names) == 1:
+            self.bounds[names[0]] = max(
+                self.bounds.get(names[0], 0), math.ceil(solver.best_objective_bound - 1e-6)
+            )
+        if status is Status.OPTIMAL:
+            self.bounds.update({n: self.values[n] for n in names})
+        self.chosen = [
+            [c for day in agent_days for c, var in day if solver.boolean_value(var)]
+            for agent_days in model.choices
+        ]
+        if not last:
+            model.hold_stage(names, int(solver.objective_value))
+            _hint_solution(model, solver)
+        return True
+
+    def _solver(self, number: int, last: bool) -> cp_model.CpSolver:
+        """A fresh solver per stage (so the last stage's search state is freed),
+        with the stage's share of the time left."""
+        solver = cp_model.CpSolver()
+        settings = self.settings
+        solver.parameters.num_workers = settings.workers
+        solver.parameters.random_seed = settings.seed
         # CP-SAT's own SIGINT handler aborts the process when the search runs outside
         # the main thread; Ctrl-C is handled in ``_run`` instead.
-        fresh.parameters.catch_sigint_signal = False
-        _tune(fresh.parameters)
-        return fresh
-
-    outcomes: list[StageOutcome] = []
-    bound: int | None = 0
-    proven = True
-    interrupted = False
-    work_done = 0.0
-    for number, names in enumerate(stages):
-        if interrupted:
-            proven = False
-            break
-        last = number == len(stages) - 1
-        if complete and all(n in known and values.get(n) == known[n] for n in names):
-            # Every term of the stage is at its lower bound already: proven, no search.
-            reached = roster_model.stage_value(names, values)
-            outcomes.append(StageOutcome(names, Status.OPTIMAL, reached, reached, 0.0))
-            if proven and bound is not None:
-                bound += reached * roster_model.stage_unit(names)
-            if not last:
-                roster_model.hold_stage(names, reached)
-            continue
-        solver = new_solver()
-        if number > 0 and len(problem.options) >= ONE_WORKER_TIE_BREAK_FROM:
+        solver.parameters.catch_sigint_signal = False
+        _tune(solver.parameters)
+        if number > 0 and len(self.problem.options) >= ONE_WORKER_TIE_BREAK_FROM:
             # Measured on 1000 agents: the tie-breaker stages with 2 workers took
             # the process from 0.6 to 1.65 GB; with one, 1.2 GB, at no loss of coverage.
             solver.parameters.num_workers = 1
-        spent = work_done if by_work else time.perf_counter() - started
-        remaining = limit - spent
+        spent = self.work_done if self.by_work else self.elapsed()
+        remaining = self.limit - spent
         share = max(0.05, remaining if last else remaining * STAGE_SHARE)
-        if by_work:
+        if self.by_work:
             solver.parameters.max_deterministic_time = share
-            solver.parameters.max_time_in_seconds = max(60.0, 20 * limit)  # a safety net only
+            solver.parameters.max_time_in_seconds = max(60.0, 20 * self.limit)  # a safety net
         else:
             solver.parameters.max_time_in_seconds = share
-        roster_model.minimize_stage(names)
-        callback = None
-        if on_progress:
-            callback = _ProgressReporter(
-                " + ".join(names), on_progress, time.perf_counter() - started
-            )
-        stage_started = time.perf_counter()
-        code, stopped = _run(solver, roster_model.model, callback, interruptible)
-        interrupted = interrupted or stopped
-        work_done += solver.deterministic_time
-        stage_status = _STATUS.get(code, Status.UNKNOWN)
-        found = stage_status in (Status.OPTIMAL, Status.FEASIBLE)
-        outcomes.append(
-            StageOutcome(
-                names,
-                stage_status,
-                solver.objective_value if found else None,
-                solver.best_objective_bound if found else None,
-                time.perf_counter() - stage_started,
-            )
-        )
-        if not found:
-            proven = False  # keep the previous stage's roster (or the greedy start)
-            if number == 0:
-                bound = None
-                if not complete or stage_status is Status.INFEASIBLE:
-                    return Result(
-                        stage_status,
-                        None,
-                        None,
-                        time.perf_counter() - started,
-                        build_seconds=build_seconds,
-                        weights=dict(roster_model.weights),
-                        stages=tuple(outcomes),
-                        interrupted=interrupted,
-                        deterministic=by_work,
-                        lower_bound=bound_of_lp,
-                    )
-                break  # later stages would lose coverage without this one's level to hold
-            continue
-        unit = roster_model.stage_unit(names)
-        values = {n: int(solver.value(t.expression)) for n, t in roster_model.terms.items()}
-        if proven and bound is not None:
-            bound += int(solver.best_objective_bound) * unit
-        proven = proven and stage_status is Status.OPTIMAL
-        chosen = [
-            [c for day in agent_days for c, var in day if solver.boolean_value(var)]
-            for agent_days in roster_model.choices
-        ]
-        if not last:
-            roster_model.hold_stage(names, int(solver.objective_value))
-            _hint_solution(roster_model, solver)
-    runtime = time.perf_counter() - started
+        return solver
 
-    status = Status.OPTIMAL if proven else Status.FEASIBLE
-    roster = tuple(
-        sorted(
-            (c.shift for agent_shifts in chosen for c in agent_shifts),
-            key=lambda shift: (shift.agent_id, shift.start_utc),
+    def result(self) -> Result:
+        problem = self.problem
+        found = bool(self.chosen) and (self.complete or bool(self.outcomes))
+        hired = {c.shift.agent_id for shifts in self.chosen for c in shifts}
+        team = problem.scenario
+        if any(o.optional for o in problem.options):
+            team = team.replace(
+                agents=tuple(
+                    o.agent for o in problem.options if not o.optional or o.agent.id in hired
+                )
+            )
+        shifts = tuple(c.shift for agent_shifts in self.chosen for c in agent_shifts)
+        roster = Roster(team, problem.requirements, shifts if found else ())
+        common: dict[str, Any] = {
+            "runtime": self.elapsed(),
+            "roster": roster,
+            "grid_minutes": problem.step_minutes,
+            "build_seconds": self.build_seconds,
+            "weights": dict(self.model.weights) if self.model else {},
+            "stages": tuple(self.outcomes),
+            "interrupted": self.interrupted,
+            "deterministic": self.by_work,
+            "deterministic_time": round(self.work_done, 3),
+            "lower_bound": self.lp,
+        }
+        if not found:
+            status = self.outcomes[0].status if self.outcomes else Status.UNKNOWN
+            return Result(status, None, None, **common)
+        values = self.values or _term_values(problem, self.chosen)
+        hours_per_slot = problem.step_minutes / 60
+
+        def unit(name: str) -> float:
+            return 1 if name in (START_TIMES, HIRES) else hours_per_slot
+
+        terms = {n: values[n] * unit(n) for n in TERMS if n in values}
+        gaps = {
+            n: TermGap(n, terms[n], min(terms[n], self.bounds.get(n, 0) * unit(n))) for n in terms
+        }
+        combined = self.model.combined(values) if self.model else None
+        bound = (
+            self.model.combined({n: self.bounds.get(n, 0) for n in values}) if self.model else None
         )
-    )
-    hours_per_slot = problem.step_minutes / 60
-    return Result(
-        status=status,
-        objective=float(roster_model.combined(values)),
-        best_bound=None if bound is None else float(max(bound, 0)),
-        runtime=runtime,
-        roster=roster,
-        build_seconds=build_seconds,
-        terms={
-            n: values[n] * (1 if n in (START_TIMES, HIRES) else hours_per_slot)
-            for n in TERMS
-            if n in values
-        },
-        weights=dict(roster_model.weights),
-        stages=tuple(outcomes),
-        interrupted=interrupted,
-        deterministic=by_work,
-        deterministic_time=round(work_done, 3),
-        lower_bound=bound_of_lp,
-    )
+        status = Status.OPTIMAL if self.proven and self.model else Status.FEASIBLE
+        return Result(
+            status,
+            None if combined is None else float(combined),
+            None if bound is None else float(bound),
+            terms=terms,
+            gaps=gaps,
+            **common,
+        )
+
+
+def _term_values(problem: Problem, chosen: list[list[Candidate]]) -> dict[str, int]:
+    """Uncovered and short slots of a roster, for a roster the full model never saw."""
+    slots = problem.slots
+    on = [0] * slots
+    for shifts in chosen:
+        for candidate in shifts:
+            for t in problem.slots_of(candidate):
+                on[t % slots] += 1
+    floor = problem.scenario.staffing.min_agents
+    return {
+        UNCOVERED: sum(max(0, floor - n) for n in on),
+        SHORTFALL: sum(max(0, r - n) for r, n in zip(problem.required_per_slot, on, strict=True)),
+    }

@@ -20,6 +20,14 @@ from coverage.solver.model import START_TIMES, RosterModel
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.timegrid import Shift
 
+# Seconds one agent's week may take on its own; weeks are tiny models that
+# take milliseconds, so this only bounds a pathological case.
+AGENT_ALONE_SECONDS = 10.0
+
+
+class Undecided(Exception):
+    """The agent's week was neither found nor proven impossible in the time allowed."""
+
 
 def solve_agent_alone(
     problem: Problem, option: AgentOptions, gains: Sequence[Sequence[int]] | None = None
@@ -27,7 +35,8 @@ def solve_agent_alone(
     """The agent's best week on their own, or None if their rules contradict.
 
     With ``gains`` (per candidate shift), the week maximises the total gain and,
-    among equal gains, uses the fewest distinct local start times.
+    among equal gains, uses the fewest distinct local start times. Raises
+    ``Undecided`` when the time runs out before either is known.
     """
     alone = RosterModel(
         replace(problem, options=(replace(option, optional=False),)), with_objective=False
@@ -43,10 +52,12 @@ def solve_agent_alone(
         alone.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.max_time_in_seconds = AGENT_ALONE_SECONDS
     code = solver.solve(alone.model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if code == cp_model.INFEASIBLE:
         return None
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise Undecided(option.agent.id)
     return [c for day in agent_days for c, var in day if solver.boolean_value(var)]
 
 
@@ -120,5 +131,9 @@ def greedy_start(
             ]
             for day in option.days
         ]
-        take(a, solve_agent_alone(problem, option, gains) or [])
+        try:
+            week = solve_agent_alone(problem, option, gains)
+        except Undecided:
+            week = list(feasible[a]) if feasible is not None else []
+        take(a, week or [])
     return chosen

@@ -1,0 +1,30 @@
+"""The README's "Use it from Python" example runs as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def python_example(section: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", body, flags=re.DOTALL)
+    assert len(blocks) == 1, f"expected one python block in {section!r}"
+    return str(blocks[0])
+
+
+def test_the_use_it_from_python_example_builds_solves_and_gives_data_frames(
+    capsys: object,
+) -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(python_example("Use it from Python"), "README.md", "exec"), namespace)
+    shifts = namespace["shifts"]
+    per_agent = namespace["per_agent"]
+    result = namespace["result"]
+    # Three agents, 5 + 5 + 4 shifts (Jordan's own 32 h are four 8-hour days).
+    assert list(shifts["agent_id"].value_counts().sort_index()) == [5, 5, 4]  # type: ignore[index]
+    assert sorted(per_agent) == ["ie1", "in1", "us1"]  # type: ignore[call-overload]
+    assert result.found_roster  # type: ignore[attr-defined]
