@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -218,7 +218,7 @@ class Baseline:
 
 
 class NoRoster(Exception):
-    """The team's own week could not be planned in the time limit."""
+    """A week (the team's own, or with hires) could not be planned in the time limit."""
 
 
 def plan_baseline(scenario: Scenario, settings: SolverSettings) -> Baseline:
@@ -254,6 +254,11 @@ def _evaluate(
         time_limit_seconds=time_limit, workers=workers or baseline.settings.workers
     )
     result = solve_problem(problem, settings, start_roster=start_roster, **solve_options)
+    if not result.found_roster:
+        raise NoRoster(
+            f"no roster with the hires within {time_limit:g} s (status {result.status.value}); "
+            "try a longer --time-limit or --joint-time-limit"
+        )
     final = result.roster.scenario
     hired = tuple(h for h in hires if h.id in {a.id for a in final.agents})
     return HireOption(
@@ -504,7 +509,7 @@ class HireReport:
     greedy: tuple[HireOption, ...] = ()
     together: HireOption | None = None
     untils: tuple[UntilResult, ...] = ()
-    seconds: dict[str, float] | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for hire.json
 
     @property
     def week_start(self) -> datetime:

@@ -155,7 +155,7 @@ def hire_record(report: HireReport) -> dict[str, Any]:
     week_start = report.week_start
     record: dict[str, Any] = {
         "scenario": report.scenario.name,
-        "seconds": report.seconds or {},
+        "seconds": report.seconds,
         "baseline": baseline_record(report.baseline),
         "candidate_rules": report.rules.model_dump(),
         "candidates": hire_frame(report.singles, week_start).to_dict(orient="records"),

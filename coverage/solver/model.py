@@ -26,6 +26,35 @@ TERMS = (UNCOVERED, SHORTFALL, HIRES, START_TIMES)
 STAGES = ((UNCOVERED, SHORTFALL), (START_TIMES,))
 
 
+def agents_on(problem: Problem, shifts: list[list[Candidate]]) -> list[int]:
+    """Agents working in each fine slot of the week, for chosen shifts per agent."""
+    slots = problem.slots
+    on = [0] * slots
+    for agent_shifts in shifts:
+        for candidate in agent_shifts:
+            for t in problem.slots_of(candidate):
+                on[t % slots] += 1
+    return on
+
+
+def term_values(
+    problem: Problem, shifts: list[list[Candidate]], on: list[int] | None = None
+) -> dict[str, int]:
+    """Every objective term of chosen shifts per agent, in model units (slots, counts)."""
+    on = agents_on(problem, shifts) if on is None else on
+    floor = problem.scenario.staffing.min_agents
+    values = {
+        UNCOVERED: sum(max(0, floor - n) for n in on),
+        SHORTFALL: sum(max(0, r - n) for r, n in zip(problem.required_per_slot, on, strict=True)),
+        START_TIMES: sum(max(0, len({c.start_minute for c in s}) - 1) for s in shifts),
+    }
+    if any(option.optional for option in problem.options):
+        values[HIRES] = sum(
+            1 for s, o in zip(shifts, problem.options, strict=True) if o.optional and s
+        )
+    return values
+
+
 @dataclass(frozen=True)
 class Term:
     """A named objective term: its expression (in model units) and its upper bound."""
@@ -95,19 +124,13 @@ class RosterModel:
 
         Returns the roster's objective terms, for when the search finds nothing better.
         """
-        extra_starts = 0
-        slots = self.problem.slots
-        on = [0] * slots
+        on = agents_on(self.problem, shifts)
         for a, agent_days in enumerate(self.choices):
             chosen = {id(c) for c in shifts[a]}
             starts = {c.start_minute for c in shifts[a]}
             for d, day in enumerate(agent_days):
                 for candidate, var in day:
-                    picked = id(candidate) in chosen
-                    self.model.add_hint(var, picked)
-                    if picked:
-                        for t in self.problem.slots_of(candidate):
-                            on[t % slots] += 1
+                    self.model.add_hint(var, id(candidate) in chosen)
                 works = self.works[a][d] if self.works else 0
                 if isinstance(works, cp_model.IntVar):
                     self.model.add_hint(works, any(id(c) in chosen for c, _ in day))
@@ -115,7 +138,6 @@ class RosterModel:
                 self.model.add_hint(used, minute in starts)
             if a in self.extra_starts:
                 self.model.add_hint(self.extra_starts[a], max(0, len(starts) - 1))
-                extra_starts += max(0, len(starts) - 1)
             if a in self.hired:
                 self.model.add_hint(self.hired[a], bool(shifts[a]))
         floor = self.problem.scenario.staffing.min_agents
@@ -124,13 +146,7 @@ class RosterModel:
             self.model.add_hint(self.on[t], on[t])
             self.model.add_hint(self.missing[t], max(0, floor - on[t]))
             self.model.add_hint(self.short[t], max(0, required[t] - on[t]))
-        values = {
-            UNCOVERED: sum(max(0, floor - n) for n in on),
-            SHORTFALL: sum(max(0, r - n) for r, n in zip(required, on, strict=True)),
-            START_TIMES: extra_starts,
-        }
-        if self.hired:
-            values[HIRES] = sum(1 for a in self.hired if shifts[a])
+        values = term_values(self.problem, shifts, on)
         return {name: value for name, value in values.items() if name in self.terms}
 
     # --- hard rules ----------------------------------------------------------------

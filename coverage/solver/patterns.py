@@ -296,12 +296,18 @@ class _Patterns:
 
 
 def pattern_start(
-    problem: Problem, seconds: float, feasible: Sequence[list[Candidate]]
+    problem: Problem,
+    seconds: float,
+    feasible: Sequence[list[Candidate]],
+    fill_deadline: float | None = None,
 ) -> list[list[Candidate]] | None:
     """A complete roster from whole-week patterns (None if the master LP fails).
 
     ``feasible`` holds a week per agent that satisfies their rules (from the
-    contract check); it is each class's first pattern.
+    contract check); it is each class's first pattern. The search for patterns
+    takes at most ``seconds``; the agents it leaves open are filled greedily
+    until ``fill_deadline`` (a ``time.perf_counter`` value; default: the same
+    end), and after it take their ``feasible`` week.
     """
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=PRICING_THREADS) as pool:
@@ -314,5 +320,6 @@ def pattern_start(
     if any(patterns.master.left):
         # Out of time: the agents still open each take their best week in turn.
         fixed = [c.shift for week in weeks for c in week]
-        return greedy_start(problem, fixed, feasible, deadline=started + seconds)
+        deadline = started + seconds if fill_deadline is None else fill_deadline
+        return greedy_start(problem, fixed, feasible, deadline=deadline)
     return weeks

@@ -30,6 +30,7 @@ from coverage.solver.model import (
     TERMS,
     UNCOVERED,
     RosterModel,
+    term_values,
 )
 from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import Problem
@@ -109,8 +110,9 @@ def _run(
 
 
 # Seconds to build the CP-SAT model and load it into the solver, per coverage
-# term (see the benchmark README): a stage that cannot start within the time
-# limit is skipped and the first roster returned.
+# term (measured in benchmarks/README.md, with a margin). The model is built
+# only when that leaves at least as long again to search it; otherwise the
+# first roster is the answer.
 SECONDS_PER_TERM = 4e-6
 
 
@@ -125,8 +127,15 @@ PATTERNS_FROM = 100
 PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50
 # From this many agents the tie-breaker stages run with one worker, for memory.
 ONE_WORKER_TIE_BREAK_FROM = 100
-# Share of the time limit the pattern start may use.
+# Shares of the time limit, counted from the start of the solve: the greedy
+# start places agents until GREEDY_SHARE; the pattern start searches patterns
+# until PATTERN_SHARE and fills the agents its dive left open until
+# PATTERN_FILL_SHARE (the full model rarely improves on that fill in the time
+# left: see benchmarks/README.md). Agents not placed by then keep the week their
+# contract check found.
+GREEDY_SHARE = 2 / 3
 PATTERN_SHARE = 0.5
+PATTERN_FILL_SHARE = 0.9
 
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
@@ -265,8 +274,8 @@ class _Search:
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
     ) -> list[list[Candidate]]:
-        """Whole-week patterns for large teams (half the limit at most), else or
-        failing that greedy (until two thirds of the limit at the latest)."""
+        """Whole-week patterns for large teams, else or failing that greedy, each
+        within its share of the time limit."""
         problem, limit = self.problem, self.limit
         several = any(len(o.agent.rules.shift_minutes) > 1 for o in problem.options)
         large = len(problem.options) >= (
@@ -274,12 +283,13 @@ class _Search:
         )
         # The pattern start runs against the wall clock, so a deterministic run skips it.
         simple = not start_roster and not any(o.optional for o in problem.options)
-        if large and simple and not self.by_work and all(feasible):
+        deadline = None if self.by_work else self.started + GREEDY_SHARE * limit
+        if large and simple and deadline is not None and all(feasible):
             seconds = min(PATTERN_SHARE * limit, limit - self.elapsed())
-            chosen = pattern_start(problem, max(0.0, seconds), feasible)
+            fill_until = self.started + PATTERN_FILL_SHARE * limit
+            chosen = pattern_start(problem, max(0.0, seconds), feasible, fill_until)
             if chosen is not None:
                 return chosen
-        deadline = None if self.by_work else self.started + 2 * limit / 3
         return greedy_start(problem, start_roster, feasible, deadline)
 
     def build(self, chosen: list[list[Candidate]], max_optional: int | None) -> None:
@@ -292,7 +302,7 @@ class _Search:
         )
         self.found = self.complete
         left = self.limit - self.elapsed()
-        if not self.by_work and SECONDS_PER_TERM * coverage_terms(self.problem) > left:
+        if not self.by_work and 2 * SECONDS_PER_TERM * coverage_terms(self.problem) > left:
             self.build_seconds = self.elapsed()
             return
         model = RosterModel(self.problem, stages=self.stages)
@@ -395,16 +405,15 @@ class _Search:
         return solver
 
     def result(self) -> Result:
+        """The best roster found (the team it serves leaves out optional agents not
+        hired), its terms against their bounds, and how each stage ended."""
         problem = self.problem
-        found = bool(self.chosen) and (self.complete or bool(self.outcomes))
+        found = self.found
         hired = {c.shift.agent_id for shifts in self.chosen for c in shifts}
         team = problem.scenario
         if any(o.optional for o in problem.options):
-            team = team.replace(
-                agents=tuple(
-                    o.agent for o in problem.options if not o.optional or o.agent.id in hired
-                )
-            )
+            working = (o.agent for o in problem.options if not o.optional or o.agent.id in hired)
+            team = team.replace(agents=tuple(working))
         shifts = tuple(c.shift for agent_shifts in self.chosen for c in agent_shifts)
         roster = Roster(team, problem.requirements, shifts if found else ())
         common: dict[str, Any] = {
@@ -422,7 +431,7 @@ class _Search:
         if not found:
             status = self.outcomes[0].status if self.outcomes else Status.UNKNOWN
             return Result(status, None, None, **common)
-        values = self.values or _term_values(problem, self.chosen)
+        values = self.values or term_values(problem, self.chosen)
         hours_per_slot = problem.step_minutes / 60
 
         def unit(name: str) -> float:
@@ -445,18 +454,3 @@ class _Search:
             gaps=gaps,
             **common,
         )
-
-
-def _term_values(problem: Problem, chosen: list[list[Candidate]]) -> dict[str, int]:
-    """Uncovered and short slots of a roster, for a roster the full model never saw."""
-    slots = problem.slots
-    on = [0] * slots
-    for shifts in chosen:
-        for candidate in shifts:
-            for t in problem.slots_of(candidate):
-                on[t % slots] += 1
-    floor = problem.scenario.staffing.min_agents
-    return {
-        UNCOVERED: sum(max(0, floor - n) for n in on),
-        SHORTFALL: sum(max(0, r - n) for r, n in zip(problem.required_per_slot, on, strict=True)),
-    }
