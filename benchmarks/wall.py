@@ -61,8 +61,10 @@ def wall(name: str, scenario: Any, limit: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         write_files(Path(folder), plan.files())
     seconds = time.perf_counter() - started
-    shortfall = plan.result.gaps.get("shortfall")
-    above = f"{shortfall.above:g} ah ({shortfall.relative:.1%})" if shortfall else "-"
+    shortfall = plan.result.term_gaps.get("shortfall")
+    above = f"{shortfall.above:g} ah" if shortfall else "-"
+    if shortfall and shortfall.relative is not None:
+        above += f" ({shortfall.relative:.1%})"
     print(
         f"{name} | {limit:g} | {seconds:.2f} | {seconds - limit:+.2f} | "
         f"{plan.result.status.value} | {plan.summary.get('uncovered_hours')} | "

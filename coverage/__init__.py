@@ -7,6 +7,8 @@ data frame, and a validation recomputed from the shifts alone.
 
 __version__ = "0.1.0"
 
+from pydantic import ValidationError
+
 from coverage.builders import (
     agents_from_frame,
     agents_from_records,
@@ -63,6 +65,7 @@ __all__ = [
     "Status",
     "TermGap",
     "Validation",
+    "ValidationError",
     "Violation",
     "__version__",
     "advise_hires",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +27,10 @@ from coverage import __version__
 from coverage.errors import InputError, RosterBroken
 from coverage.export import export_files, parse_formats, roster_rows
 from coverage.hire import HireRequest, HireStep, NoRoster, advise_hires, hire_rules, parse_zones
-from coverage.hire_report import hire_files, hire_summary
+from coverage.hire_report import HIRE_FOLDERS, hire_files, hire_summary
 from coverage.inputs import RosterRow, display, load_scenario, read_roster, resolve_scenario
 from coverage.models import ExportSettings
-from coverage.outputs import write_files
+from coverage.outputs import remove_stale_folders, write_files
 from coverage.plan import PLAN_FILES, make_plan
 from coverage.report import check_report, plan_report
 from coverage.solver import InsufficientMemory, check_scenario
@@ -154,7 +155,7 @@ def plan(
     if as_json:
         typer.echo(json.dumps(made.summary, indent=2, default=str))
     else:
-        console.print(plan_report(made, compact=console.width < 110))
+        console.print(plan_report(made, width=console.width))
         calendar_note = f" and calendars ({', '.join(calendars)})" if wrote_calendars else ""
         console.print(
             f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
@@ -205,7 +206,7 @@ def export(
     ] = None,
     scenario: Annotated[
         str | None,
-        typer.Option(help="Scenario whose [export] table sets subject and description."),
+        typer.Option(help="Scenario whose \\[export] table sets subject and description."),
     ] = None,
 ) -> None:
     """Calendars from a plan's roster: one file per agent in local time (and a team .ics)."""
@@ -328,6 +329,7 @@ def hire(
     target = out or Path("out") / f"{path.stem}-hire"
     for folder, files in folders.items():
         write_files(target / folder, files, replaces=() if not folder else PLAN_FILES)
+    remove_stale_folders(target, folders, HIRE_FOLDERS, PLAN_FILES)
     console.print(hire_summary(report))
     console.print(
         f"Wrote hire.csv, hire.json and {len(folders) - 1} plan folder(s) "
@@ -359,7 +361,13 @@ class _HireProgress:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader stopped early (``coverage plan | head``): the files are written,
+        # so this is not a failure. Point stdout at nothing so exiting can flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
 
 
 if __name__ == "__main__":

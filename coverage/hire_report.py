@@ -175,6 +175,10 @@ def hire_record(report: HireReport) -> dict[str, Any]:
     return record
 
 
+# The plan folders ``hire_files`` names start so.
+HIRE_FOLDERS = ("best-single-", "greedy-", "together-", "until-")
+
+
 def hire_files(report: HireReport) -> dict[str, dict[str, str]]:
     """Folder (``""`` for the top) -> file name -> contents: the ranking and
     ``hire.json`` on top, and a plan folder for each answer worth opening."""

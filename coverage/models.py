@@ -428,7 +428,7 @@ class Scenario(Frozen):
     # The team's default rules, declared before ``agents`` so that they reach
     # every agent without rules of their own.
     rules: Rules = Rules()
-    agents: tuple[Agent, ...]
+    agents: tuple[Agent, ...] = Field(min_length=1)
     forecast: Forecast
     staffing: Staffing = Staffing()
     solver: SolverSettings = SolverSettings()

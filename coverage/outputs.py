@@ -68,6 +68,12 @@ def json_text(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_files(directory: Path, files: dict[str, str], replaces: Iterable[str] = ()) -> list[Path]:
     """Write every file to a temporary name first, then rename them into place.
 
@@ -80,9 +86,11 @@ def write_files(directory: Path, files: dict[str, str], replaces: Iterable[str] 
         if Path(name).name != name or name in ("", ".", ".."):
             raise ValueError(f"unsafe output file name {name!r}")
     staged: list[tuple[str, Path]] = []
+    mode = 0o666 & ~_umask()  # what open() would give; mkstemp makes files owner-only
     try:
         for name, text in files.items():
             handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            os.chmod(temporary_name, mode)
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(text)
                 stream.flush()
@@ -100,3 +108,25 @@ def write_files(directory: Path, files: dict[str, str], replaces: Iterable[str] 
         if name not in files:
             (directory / name).unlink(missing_ok=True)
     return written
+
+
+def remove_stale_folders(
+    directory: Path, keep: Iterable[str], prefixes: tuple[str, ...], files: Iterable[str]
+) -> list[Path]:
+    """Remove the subfolders an earlier run wrote and this one did not: those whose
+    name starts with one of ``prefixes``, is not in ``keep``, and that hold only
+    ``files`` (so nothing a user added is ever deleted)."""
+    kept, allowed = set(keep), set(files)
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for folder in sorted(directory.iterdir()):
+        if not folder.is_dir() or folder.name in kept or not folder.name.startswith(prefixes):
+            continue
+        contents = list(folder.iterdir())
+        if all(p.is_file() and p.name in allowed for p in contents):
+            for path in contents:
+                path.unlink()
+            folder.rmdir()
+            removed.append(folder)
+    return removed

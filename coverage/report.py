@@ -184,10 +184,10 @@ def summary(
                 "value": round(gap.value, 4),
                 "bound": round(gap.bound, 4),
                 "above": round(gap.above, 4),
-                "relative": round(gap.relative, 6),
+                "relative": None if gap.relative is None else round(gap.relative, 6),
                 "unit": gap.unit,
             }
-            for name, gap in result.gaps.items()
+            for name, gap in result.term_gaps.items()
         },
         # Wall-clock seconds vary between runs; a deterministic run leaves them out so
         # that its files are byte-identical, and records the work done instead.
@@ -244,7 +244,9 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(status, "red")
     proof = {
         "OPTIMAL": "every stage proven optimal",
-        "FEASIBLE": "a roster, not every stage proven (see below)",
+        "FEASIBLE": "a roster, not every stage proven (see below)"
+        if data.get("stages")
+        else "the first roster: no time was left to search for a better one",
     }.get(status, "no roster")
     took = (
         f"{data['solve_seconds']:.1f} s"
@@ -312,7 +314,8 @@ def _gap_text(label: str, gap: dict[str, Any]) -> str:
     value = f"{label} {gap['value']:g} {gap['unit']}".strip()
     if gap["above"] <= 1e-6:
         return f"{value}, at its bound"
-    return f"{value}, {gap['above']:g} ({gap['relative']:.1%}) above the bound {gap['bound']:g}"
+    share = "" if gap["relative"] is None else f" ({gap['relative']:.1%})"
+    return f"{value}, {gap['above']:g}{share} above the bound {gap['bound']:g}"
 
 
 def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray | None:
@@ -334,14 +337,29 @@ def _cell_style(scheduled: float, required: float, floor: int, lowest: float) ->
     return "black on green"
 
 
-def heatmap(scenario: Scenario, coverage: Coverage, compact: bool = False) -> Group:
-    """Scheduled (and required) by day x hour in the scenario's zone.
+def heatmap(scenario: Scenario, coverage: Coverage, width: int | None = None) -> Group:
+    """Scheduled and required by day x hour in the scenario's zone.
 
-    ``compact`` (for terminals under about 110 columns) shows only the agents
-    on; the colour still says how that compares with the requirement.
+    When the table of ``on/required`` cells would not fit in ``width``
+    columns, it shows only the agents on; the colour still says how that
+    compares with the requirement.
     """
     zone = ZoneInfo(scenario.timezone)
     week = coverage.week
+    cells: dict[tuple[date, int], tuple[str, str, str] | None] = {}
+    for day in scenario.week_dates:
+        for hour in range(24):
+            minutes = _local_hour(day, hour, zone, week)
+            if minutes is None:  # the clocks skip this hour
+                cells[day, hour] = None
+                continue
+            on, required = coverage.on[minutes], coverage.required[minutes]
+            scheduled, need = float(on.mean()), float(required.mean())
+            label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
+            style = _cell_style(scheduled, need, coverage.min_agents, float(on.min()))
+            cells[day, hour] = (label, f"{label}/{need:.0f}", style)
+    widest = max((len(c[1]) for c in cells.values() if c), default=1)
+    compact = width is not None and 11 + 24 * (max(widest, 4) + 1) > width
     what = "Agents on" if compact else "Agents on / required"
     table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"{what} by hour ({scenario.timezone})")
     table.add_column("day", style="bold", no_wrap=True)
@@ -351,22 +369,14 @@ def heatmap(scenario: Scenario, coverage: Coverage, compact: bool = False) -> Gr
         )
     day_format = "%d" if compact else "%d %b"
     for day in scenario.week_dates:
-        cells: list[Text | str] = []
+        row: list[Text] = []
         for hour in range(24):
-            minutes = _local_hour(day, hour, zone, week)
-            if minutes is None:
-                cells.append(Text("·", style="dim"))
-                continue
-            on, required = coverage.on[minutes], coverage.required[minutes]
-            scheduled, need = float(on.mean()), float(required.mean())
-            label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
-            cells.append(
-                Text(
-                    label if compact else f"{label}/{need:.0f}",
-                    style=_cell_style(scheduled, need, coverage.min_agents, float(on.min())),
-                )
-            )
-        table.add_row(f"{WEEKDAYS[day.weekday()]} {day.strftime(day_format)}", *cells)
+            cell = cells[day, hour]
+            if cell is None:
+                row.append(Text("·", style="dim"))
+            else:
+                row.append(Text(cell[0] if compact else cell[1], style=cell[2]))
+        table.add_row(f"{WEEKDAYS[day.weekday()]} {day.strftime(day_format)}", *row)
     legend = Text.assemble(
         ("  nobody/too few on  ", "bold white on red"), " ",
         ("  short  ", "black on yellow"), " ",
@@ -503,11 +513,11 @@ def team_table(scenario: Scenario) -> Table:
 # --- whole reports ----------------------------------------------------------------------
 
 
-def plan_report(plan: Plan, compact: bool = False) -> Group:
+def plan_report(plan: Plan, width: int | None = None) -> Group:
     """What ``coverage plan`` shows: the summary, the heatmap, the worst gaps, the agents."""
     parts: list[RenderableType] = [summary_panel(plan.summary)]
     if plan.validation is not None:
-        parts.append(heatmap(plan.scenario, plan.validation.coverage, compact=compact))
+        parts.append(heatmap(plan.scenario, plan.validation.coverage, width=width))
         if len(plan.gaps):
             parts.append(gaps_table(plan.scenario, plan.gaps))
         parts.append(agent_hours_table(plan.agent_hours))

@@ -55,16 +55,20 @@ def test_the_result_carries_grid_requirements_and_a_roster_that_validates_itself
 def test_the_gap_is_the_shortfall_above_its_bound_in_agent_hours_not_the_weighted_sum() -> None:
     # 10 ms: no search runs, the first roster comes back with only the LP's
     # bound. The gap is that roster's shortfall above the LP bound, relative to
-    # the shortfall, and the term says it in agent-hours.
+    # the bound, and the term says it in agent-hours.
     team = [agent(f"a{i}", zone) for i, zone in enumerate(["UTC", "Asia/Tokyo"] * 3)]
     result = solve(scenario(team, 3), time_limit=0.01, workers=1)
     assert result.status is Status.FEASIBLE and result.lower_bound is not None
     shortfall = result.validation.coverage.totals()["shortfall_agent_hours"]
     bound = result.lower_bound.shortfall_agent_hours
-    gap = result.gaps["shortfall"]
+    gap = result.term_gaps["shortfall"]
     assert (gap.value, gap.unit) == (shortfall, "agent-hours")
     assert gap.bound == pytest.approx(bound)
-    assert result.gap == pytest.approx((shortfall - bound) / shortfall, abs=1e-6)
+    assert result.gap == pytest.approx((shortfall - bound) / bound, abs=1e-6)
+    # The same share as the summary's distance from the LP bound.
+    from coverage.plan import plan_from_result
+
+    assert plan_from_result(result).summary["shortfall_above_bound"] == pytest.approx(result.gap)
 
 
 def test_the_lp_bound_keeps_a_margin_for_floating_point() -> None:
@@ -151,3 +155,50 @@ def test_the_version_is_printed() -> None:
 def test_a_utc_week_start_is_midnight_in_the_scenario_zone() -> None:
     plan = scenario([agent("a")], timezone="Asia/Kathmandu")
     assert plan.week_start_utc == datetime(2026, 3, 22, 18, 15, tzinfo=UTC)
+
+
+def test_written_files_are_readable_by_others_as_the_umask_says(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from coverage.outputs import write_files
+
+    previous = os.umask(0o022)
+    try:
+        (written,) = write_files(tmp_path, {"roster.csv": "agent_id\n"})
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o644
+
+
+def test_a_hire_run_removes_the_plan_folders_an_earlier_run_left_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    from coverage.hire_report import HIRE_FOLDERS
+    from coverage.outputs import remove_stale_folders, write_files
+    from coverage.plan import PLAN_FILES
+
+    for name in ("greedy-2", "together-2", "best-single-hire-asia-tokyo-1"):
+        write_files(tmp_path / name, {"summary.json": "{}\n", "roster.csv": "x\n"})
+    write_files(tmp_path / "until-covered", {"summary.json": "{}\n", "notes.txt": "mine\n"})
+    write_files(tmp_path / "my-folder", {"summary.json": "{}\n"})
+    keep = {"", "best-single-hire-asia-tokyo-1"}
+    removed = remove_stale_folders(tmp_path, keep, HIRE_FOLDERS, PLAN_FILES)
+    assert sorted(p.name for p in removed) == ["greedy-2", "together-2"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "best-single-hire-asia-tokyo-1", "my-folder", "until-covered",
+    ]  # fmt: skip
+
+
+def test_a_team_without_agents_is_rejected_in_code_as_in_files() -> None:
+    from pydantic import ValidationError
+
+    from coverage import Scenario, constant_forecast
+
+    with pytest.raises(ValidationError, match="agents"):
+        Scenario(
+            name="t",
+            week_start=WEEK_OF_OCTOBER,
+            agents=(),
+            forecast=constant_forecast(1, WEEK_OF_OCTOBER),
+        )

@@ -56,3 +56,23 @@ def test_a_half_covered_hour_is_in_the_gap_with_half_an_agent_hour_short() -> No
 def test_a_fully_covered_week_has_no_gaps() -> None:
     plan = scenario([agent("a")], 0, min_agents=0)
     assert gaps_frame(measure_coverage(plan, [])).empty
+
+
+@pytest.mark.parametrize("width", [100, 120, 160, 220])
+def test_the_heatmap_shows_every_hour_at_any_terminal_width(width: int) -> None:
+    # One agent from 09:30 (0.5 in that hour) and 12 required at every hour:
+    # cells like "0.5/12" need about 180 columns; narrower shows agents on only.
+    import io
+
+    from rich.console import Console
+
+    from coverage.report import heatmap
+
+    plan = scenario([agent("a")], 12)
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(heatmap(plan, measure_coverage(plan, [on_from(9.5)]), width=width))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    header = next(line for line in lines if " 00" in line)
+    assert header.split()[-1] == "23", header
+    assert all(len(line) <= width for line in lines)
+    assert ("0.5/12" in console.file.getvalue()) == (width >= 180)  # type: ignore[attr-defined]

@@ -110,3 +110,20 @@ def test_a_deterministic_run_gives_byte_identical_files_even_when_the_limit_stop
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["deterministic"] is True and summary["solve_seconds"] is None
     assert summary["status"] == "FEASIBLE"
+
+
+@pytest.mark.parametrize("limit", [3.0, 8.0])
+def test_the_reported_terms_are_the_rosters_own_when_the_limit_stops_a_stage(
+    global_team, limit: float
+) -> None:  # type: ignore[no-untyped-def]
+    # A stage stopped early leaves the later terms' variables free: the terms
+    # reported must be recounted from the roster, start-time changes included.
+    result = solve(global_team, time_limit=limit)
+    assert result.found_roster
+    changes = 0
+    for agent in global_team.agents:
+        starts = {s.local_start(agent.zone).time() for s in result.roster.of(agent.id)}
+        changes += max(0, len(starts) - 1)
+    assert result.terms["start_time_changes"] == changes
+    totals = result.validation.coverage.totals()
+    assert result.terms["shortfall"] == pytest.approx(totals["shortfall_agent_hours"])

@@ -136,7 +136,7 @@ def test_a_too_short_time_limit_still_returns_the_first_roster_unproven() -> Non
     assert result.status is Status.FEASIBLE
     assert len(result.roster) == 12 * 5
     assert result.validation.ok, result.validation.violations
-    assert result.gaps["shortfall"].bound <= result.gaps["shortfall"].value
+    assert result.term_gaps["shortfall"].bound <= result.term_gaps["shortfall"].value
 
 
 def test_the_objective_terms_match_what_the_validator_recomputes() -> None:

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from coverage.requirements import Requirements
 from coverage.roster import Roster
-from coverage.solver.bound import LowerBound
+from coverage.solver.bound import LowerBound, above_bound
 from coverage.validate import Validation
 
 
@@ -73,9 +73,9 @@ class TermGap:
         return max(0.0, self.value - self.bound)
 
     @property
-    def relative(self) -> float:
-        """``above`` as a share of the value (0 when the value is at its bound)."""
-        return self.above / self.value if self.value > 1e-9 else 0.0
+    def relative(self) -> float | None:
+        """``above`` as a share of the bound (None above a bound of 0)."""
+        return above_bound(self.value, self.bound)
 
     @property
     def proven(self) -> bool:
@@ -84,8 +84,9 @@ class TermGap:
     def __str__(self) -> str:
         if self.proven:
             return f"{self.term} {self.value:g} {self.unit}: at its bound"
+        share = "" if self.relative is None else f" ({self.relative:.1%})"
         return (
-            f"{self.term} {self.value:g} {self.unit}: {self.above:g} ({self.relative:.1%}) "
+            f"{self.term} {self.value:g} {self.unit}: {self.above:g}{share} "
             f"above the bound {self.bound:g}"
         )
 
@@ -98,7 +99,7 @@ class Result:
     requirements they serve; its ``validation`` re-checks every rule from the
     shifts alone. ``grid_minutes`` is the UTC grid on which coverage was exact.
     ``terms`` gives each named objective term of the roster in its own unit
-    (agent-hours, or a count) and ``gaps`` how far each is above the best lower
+    (agent-hours, or a count) and ``term_gaps`` how far each is above the best lower
     bound known for it (from CP-SAT's proof or the aggregate LP); ``weights``
     the factor each has in the objective, which ranks them in strict priority;
     ``stages`` how each stage of the search ended (coverage can be proven
@@ -114,7 +115,7 @@ class Result:
     grid_minutes: int
     build_seconds: float = 0.0
     terms: dict[str, float] = field(default_factory=dict)
-    gaps: dict[str, TermGap] = field(default_factory=dict)
+    term_gaps: dict[str, TermGap] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)
     stages: tuple[StageOutcome, ...] = ()
     interrupted: bool = False  # stopped by Ctrl-C: the best roster found so far
@@ -136,9 +137,11 @@ class Result:
 
     @property
     def gap(self) -> float | None:
-        """Shortfall above its best known bound, as a share of the shortfall."""
-        shortfall = self.gaps.get("shortfall")
-        return None if shortfall is None else round(shortfall.relative, 6)
+        """Shortfall above its best known bound, as a share of the bound (None above 0)."""
+        shortfall = self.term_gaps.get("shortfall")
+        if shortfall is None or shortfall.relative is None:
+            return None
+        return round(shortfall.relative, 6)
 
     def __str__(self) -> str:
         lines = [f"{self.status.value} in {self.runtime:.1f} s"]
@@ -146,7 +149,7 @@ class Result:
             lines[0] += " (interrupted)"
         if self.found_roster:
             lines.append(f"roster: {len(self.roster)} shifts on a {self.grid_minutes}-minute grid")
-        lines.extend(f"  {gap}" for gap in self.gaps.values())
+        lines.extend(f"  {gap}" for gap in self.term_gaps.values())
         lines.extend(
             f"  stage {stage.name}: {stage.status.value} ({stage.seconds:.1f} s)"
             for stage in self.stages

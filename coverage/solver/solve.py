@@ -431,7 +431,11 @@ class _Search:
         if not found:
             status = self.outcomes[0].status if self.outcomes else Status.UNKNOWN
             return Result(status, None, None, **common)
-        values = self.values or term_values(problem, self.chosen)
+        # From the roster itself: a stage that stopped early leaves the later
+        # terms' variables free (a start time may be marked used and not be).
+        values = term_values(problem, self.chosen)
+        if self.model is not None:
+            values = {n: v for n, v in values.items() if n in self.model.terms}
         hours_per_slot = problem.step_minutes / 60
 
         def unit(name: str) -> float:
@@ -451,6 +455,6 @@ class _Search:
             None if combined is None else float(combined),
             None if bound is None else float(bound),
             terms=terms,
-            gaps=gaps,
+            term_gaps=gaps,
             **common,
         )
