@@ -23,7 +23,7 @@ from rich.text import Text
 from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
 from coverage.requirements import Requirements
 from coverage.solver.bound import above_bound
-from coverage.solver.result import Result
+from coverage.solver.result import Result, TermGap
 from coverage.staffing import projected_service_level
 from coverage.timegrid import Shift, Week, iso_utc, local_instant
 from coverage.validate import Coverage, measure_coverage
@@ -258,7 +258,7 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     for stage in data.get("stages", []):
         took_stage = f" ({stage['seconds']:.1f} s)" if stage["seconds"] is not None else ""
         detail = [
-            _gap_text(name if len(stage["terms"]) > 1 else "", data["term_gaps"][name])
+            _gap_text(name if len(stage["terms"]) > 1 else "", name, data["term_gaps"][name])
             for name in stage["terms"]
             if name in data.get("term_gaps", {})
         ]
@@ -308,14 +308,9 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     return Panel(grid, title=escape(data["scenario"]), border_style=colour)
 
 
-def _gap_text(label: str, gap: dict[str, Any]) -> str:
-    """A term against its best known bound: ``shortfall 25.5 agent-hours, 2.5 (9.8%)
-    above the bound 23``."""
-    value = f"{label} {gap['value']:g} {gap['unit']}".strip()
-    if gap["above"] <= 1e-6:
-        return f"{value}, at its bound"
-    share = "" if gap["relative"] is None else f" ({gap['relative']:.1%})"
-    return f"{value}, {gap['above']:g}{share} above the bound {gap['bound']:g}"
+def _gap_text(label: str, name: str, gap: dict[str, Any]) -> str:
+    """A term of ``summary.json`` against its best known bound, as ``TermGap`` says it."""
+    return TermGap(name, gap["value"], gap["bound"]).describe(label)
 
 
 def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray | None:

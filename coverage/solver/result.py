@@ -81,14 +81,16 @@ class TermGap:
     def proven(self) -> bool:
         return self.above <= 1e-6
 
-    def __str__(self) -> str:
+    def describe(self, label: str = "") -> str:
+        """E.g. ``shortfall 25.5 agent-hours, 2.5 (10.9%) above the bound 23``."""
+        value = f"{label} {self.value:g} {self.unit}".strip()
         if self.proven:
-            return f"{self.term} {self.value:g} {self.unit}: at its bound"
+            return f"{value}, at its bound"
         share = "" if self.relative is None else f" ({self.relative:.1%})"
-        return (
-            f"{self.term} {self.value:g} {self.unit}: {self.above:g}{share} "
-            f"above the bound {self.bound:g}"
-        )
+        return f"{value}, {self.above:g}{share} above the bound {self.bound:g}"
+
+    def __str__(self) -> str:
+        return self.describe(self.term)
 
 
 @dataclass(frozen=True)
