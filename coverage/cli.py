@@ -26,13 +26,21 @@ from rich.status import Status
 from coverage import __version__
 from coverage.errors import InputError, RosterBroken
 from coverage.export import export_files, parse_formats, roster_rows
-from coverage.hire import HireRequest, HireStep, NoRoster, advise_hires, hire_rules, parse_zones
+from coverage.hire import (
+    HireRequest,
+    HireStep,
+    NoRoster,
+    advise_hires,
+    hire_rules,
+    parse_skills,
+    parse_zones,
+)
 from coverage.hire_report import HIRE_FOLDERS, hire_files, hire_summary
 from coverage.inputs import RosterRow, display, load_scenario, read_roster, resolve_scenario
 from coverage.models import ExportSettings
 from coverage.outputs import remove_stale_folders, write_files
 from coverage.plan import PLAN_FILES, make_plan
-from coverage.report import check_report, plan_report
+from coverage.report import check_queue, check_report, plan_report
 from coverage.solver import InsufficientMemory, check_scenario
 from coverage.solver import Progress as SolveProgress
 
@@ -124,6 +132,9 @@ def plan(
             "and workers give byte-identical files even when the limit stops the search."
         ),
     ] = False,
+    queue: Annotated[
+        str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
+    ] = None,
 ) -> None:
     """Plan the week: solve, validate and write roster, coverage, gaps and summary."""
     console = Console(stderr=as_json)
@@ -135,6 +146,7 @@ def plan(
         raise _fail(errors, f"--export: {error}") from None
     with _user_errors(errors, "interrupted before a roster was found; nothing written"):
         loaded = load_scenario(path)
+        check_queue(loaded, queue)
         options: dict[str, Any] = {
             "time_limit": time_limit, "workers": workers, "seed": seed,
             "deterministic": deterministic or None, "interruptible": True,
@@ -155,7 +167,7 @@ def plan(
     if as_json:
         typer.echo(json.dumps(made.summary, indent=2, default=str))
     else:
-        console.print(plan_report(made, width=console.width))
+        console.print(plan_report(made, width=console.width, queue=queue))
         calendar_note = f" and calendars ({', '.join(calendars)})" if wrote_calendars else ""
         console.print(
             f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
@@ -277,6 +289,10 @@ Workers = Annotated[
     typer.Option(min=1, help="Solver threads for the team's plan and the joint models."),
 ]
 Seed = Annotated[int | None, typer.Option(min=0, help="Solver random seed.")]
+Skills = Annotated[
+    str | None,
+    typer.Option(help="Queues the hire serves, e.g. 'german;english'. Default: every queue."),
+]
 
 
 @app.command()
@@ -298,6 +314,7 @@ def hire(
     processes: Processes = None,
     workers: Workers = None,
     seed: Seed = None,
+    skills: Skills = None,
 ) -> None:
     """Where should the next hire sit: rank zones, place N hires, or hire until covered."""
     console, errors = Console(), Console(stderr=True)
@@ -318,7 +335,8 @@ def hire(
     with _user_errors(errors):
         loaded = load_scenario(path)
         request = HireRequest(
-            zones=parse_zones(zones), rules=hire_rules(loaded, overrides), hires=hires,
+            zones=parse_zones(zones), rules=hire_rules(loaded, overrides),
+            skills=parse_skills(loaded, skills), hires=hires,
             until=until, max_hires=max_hires, time_limit=time_limit,  # type: ignore[arg-type]
             baseline_time_limit=baseline_time_limit, joint_time_limit=joint_time_limit,
             processes=processes or os.cpu_count() or 1, workers=workers, seed=seed,

@@ -22,7 +22,7 @@ from icalendar import Calendar, Event
 from coverage.inputs import RosterRow
 from coverage.models import ExportSettings, Scenario
 from coverage.outputs import csv_text, safe_file_names
-from coverage.timegrid import Shift
+from coverage.roster import Roster
 
 FORMATS = ("google", "outlook", "ics")
 GOOGLE_COLUMNS = [
@@ -63,10 +63,27 @@ def _local(row: RosterRow) -> tuple[datetime, datetime]:
     return row.shift.start_utc.astimezone(zone), row.shift.end_utc.astimezone(zone)
 
 
+def queue_title(name: str) -> str:
+    """A queue's name as calendars show it: ``german`` -> ``German``."""
+    return name[:1].upper() + name[1:]
+
+
+def activities_text(row: RosterRow) -> str:
+    """The shift's activities in the agent's local time, e.g.
+    ``German 09:00–13:00, English 13:00–17:00``."""
+    zone = ZoneInfo(row.timezone)
+    return ", ".join(
+        f"{queue_title(a.queue)} {a.start_utc.astimezone(zone):%H:%M}–"
+        f"{a.end_utc.astimezone(zone):%H:%M}"
+        for a in sorted(row.activities, key=lambda a: a.start_utc)
+    )
+
+
 def shift_fields(row: RosterRow, team: str) -> dict[str, str]:
     """The template fields of one shift, in the agent's local time."""
     start, end = _local(row)
     return {
+        "activities": activities_text(row),
         "team": team,
         "agent": row.agent_name,
         "agent_id": row.agent_id,
@@ -89,19 +106,32 @@ def _us_time(moment: datetime) -> str:
 
 def _texts(row: RosterRow, team: str, settings: ExportSettings) -> tuple[str, str, str]:
     fields = shift_fields(row, team)
+    description = settings.description.format(**fields)
+    if fields["activities"] and "{activities}" not in settings.description:
+        description += f" {fields['activities']}."
     return (
         settings.subject.format(**fields),
-        settings.description.format(**fields),
+        description,
         settings.location.format(**fields),
     )
 
 
-def roster_rows(scenario: Scenario, roster: Sequence[Shift]) -> list[RosterRow]:
-    """A plan's shifts as the rows ``read_roster`` gives back from its ``roster.csv``."""
+def roster_rows(scenario: Scenario, roster: Roster) -> list[RosterRow]:
+    """A plan's shifts as the rows ``read_roster`` gives back from its ``roster.csv``
+    (and ``activities.csv``, written when the scenario has queues)."""
     rows = []
     for shift in roster:
         agent = scenario.agent(shift.agent_id)
-        rows.append(RosterRow(agent.id, agent.name or agent.id, agent.timezone, shift))
+        activities = (
+            tuple(
+                a
+                for a in roster.activities_of(agent.id)
+                if shift.start_utc <= a.start_utc and a.end_utc <= shift.end_utc
+            )
+            if scenario.declares_queues
+            else ()
+        )
+        rows.append(RosterRow(agent.id, agent.name or agent.id, agent.timezone, shift, activities))
     return rows
 
 

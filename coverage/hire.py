@@ -82,15 +82,31 @@ def hire_id(zone: str, copy: int) -> str:
     return f"hire-{re.sub(r'[^a-z0-9]+', '-', zone.lower()).strip('-')}-{copy}"
 
 
-def hypothetical_agent(zone: str, copy: int, rules: Rules) -> Agent:
+def hypothetical_agent(zone: str, copy: int, rules: Rules, skills: tuple[str, ...] = ()) -> Agent:
+    """A hire in ``zone`` under ``rules`` who serves ``skills`` (default: every queue)."""
     city = zone.split("/")[-1].replace("_", " ")
     return Agent(
         id=hire_id(zone, copy),
         name=f"New hire {copy} in {city}",
         timezone=zone,
         rules=rules,
+        skills=skills,
         source=f"hypothetical hire in {zone}",
     )
+
+
+def parse_skills(scenario: Scenario, text: str | None) -> tuple[str, ...]:
+    """``german;english`` (or comma-separated) to queue names of the scenario; none: every queue."""
+    if not text:
+        return ()
+    names = tuple(dict.fromkeys(n.strip() for n in re.split(r"[;,]", text) if n.strip()))
+    for name in names:
+        if name not in scenario.queue_names:
+            raise InputError(
+                "--skills",
+                f"unknown queue {name!r}; the queues are {', '.join(scenario.queue_names)}",
+            )
+    return names
 
 
 def with_agents(scenario: Scenario, agents: Iterable[Agent]) -> Scenario:
@@ -107,16 +123,26 @@ class Outcome:
     uncovered_hours: float
     shortfall_agent_hours: float
     service_level: float | None
-    uncovered_minutes: np.ndarray  # bool per minute of the week
+    uncovered_minutes: np.ndarray  # bool per minute of the week: some queue uncovered
+    # Per queue: (uncovered hours, shortfall agent-hours)
+    queues: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario, coverage: Coverage) -> Outcome:
         totals = coverage.totals()
+        per_queue = {}
+        for queue in coverage.queues:
+            figures = queue.totals()
+            per_queue[queue.name] = (
+                figures["uncovered_hours"],
+                figures["shortfall_agent_hours"],
+            )
         return cls(
             totals["uncovered_hours"],
             totals["shortfall_agent_hours"],
             summary_service_level(scenario, coverage),
-            coverage.on < coverage.min_agents,
+            coverage.uncovered,
+            per_queue,
         )
 
 
@@ -144,6 +170,27 @@ class HireOption:
         if self.outcome.service_level is None or self.baseline.service_level is None:
             return None
         return round(self.outcome.service_level - self.baseline.service_level, 4)
+
+    def queues_closed(self) -> dict[str, tuple[float, float]]:
+        """Per queue whose gaps the hires close: (uncovered hours, shortfall agent-hours) closed."""
+        closed = {}
+        for name, (uncovered, short) in self.baseline.queues.items():
+            after = self.outcome.queues.get(name, (uncovered, short))
+            gained = (round(uncovered - after[0], 4), round(short - after[1], 4))
+            if gained[0] > 1e-9 or gained[1] > 1e-9:
+                closed[name] = gained
+        return closed
+
+    def queues_closed_text(self) -> str:
+        """E.g. ``german 10 h uncovered, 12.5 ah short; english 2 ah short``."""
+        parts = []
+        for name, (uncovered, short) in sorted(
+            self.queues_closed().items(), key=lambda item: (-item[1][0], -item[1][1])
+        ):
+            figures = [f"{uncovered:g} h uncovered"] if uncovered > 1e-9 else []
+            figures += [f"{short:g} ah short"] if short > 1e-9 else []
+            parts.append(f"{name} {', '.join(figures)}")
+        return "; ".join(parts)
 
     @property
     def gain(self) -> tuple[float, float]:
@@ -296,6 +343,7 @@ def rank_single_hires(
     processes: int,
     on_done: Callable[[HireOption], None] | None = None,
     copy: Callable[[str], int] | None = None,
+    skills: tuple[str, ...] = (),
 ) -> list[HireOption]:
     """Re-plan the week once per candidate zone with one more agent there.
 
@@ -303,7 +351,10 @@ def rank_single_hires(
     processes, one CP-SAT worker each, each warm-started from the baseline.
     """
     number = copy or (lambda zone: 1)
-    jobs = [(baseline, hypothetical_agent(zone, number(zone), rules), time_limit) for zone in zones]
+    jobs = [
+        (baseline, hypothetical_agent(zone, number(zone), rules, skills), time_limit)
+        for zone in zones
+    ]
     options: list[HireOption] = []
     if processes <= 1 or len(jobs) == 1:
         for job in jobs:
@@ -332,6 +383,7 @@ def greedy_hires(
     *,
     time_limit: float,
     processes: int,
+    skills: tuple[str, ...] = (),
 ) -> list[HireOption]:
     """Take the best single hire, re-plan, and repeat: one option per round, cumulative."""
     rounds: list[HireOption] = []
@@ -342,6 +394,7 @@ def greedy_hires(
         singles = rank_single_hires(
             current, zones, rules, time_limit=time_limit, processes=processes,
             copy=lambda zone, taken=taken: 1 + taken.count(zone),  # type: ignore[misc]
+            skills=skills,
         )  # fmt: skip
         best = rank(singles)[0][1]
         hires = hires + best.hires
@@ -360,10 +413,12 @@ def greedy_hires(
 
 
 def _optional_team(
-    baseline: Baseline, zones: Sequence[str], rules: Rules, copies: int
+    baseline: Baseline, zones: Sequence[str], rules: Rules, copies: int, skills: tuple[str, ...]
 ) -> tuple[Problem, tuple[Agent, ...]]:
     """The team and ``copies`` optional hires per zone, of whom the solver may take some."""
-    hires = tuple(hypothetical_agent(z, k, rules) for z in zones for k in range(1, copies + 1))
+    hires = tuple(
+        hypothetical_agent(z, k, rules, skills) for z in zones for k in range(1, copies + 1)
+    )
     scenario = with_agents(baseline.scenario, hires)
     optional = frozenset(h.id for h in hires)
     return Problem.build(scenario, baseline.requirements, optional), hires
@@ -377,12 +432,13 @@ def best_hires_together(
     *,
     time_limit: float,
     start: HireOption | None = None,
+    skills: tuple[str, ...] = (),
 ) -> HireOption:
     """One joint model: up to ``count`` optional agents across all zones, best placement.
 
     Warm-started from ``start`` (the greedy placement), so it is never worse.
     """
-    problem, hires = _optional_team(baseline, zones, rules, count)
+    problem, hires = _optional_team(baseline, zones, rules, count, skills)
     start_roster = start.result.roster if start else baseline.result.roster
     return _evaluate(problem, hires, baseline, start_roster, time_limit, max_optional=count)
 
@@ -406,9 +462,10 @@ def hires_until(
     *,
     max_hires: int,
     time_limit: float,
+    skills: tuple[str, ...] = (),
 ) -> UntilResult:
     """Fewest hires leaving no uncovered time (``covered``) or no shortfall (``service-level``)."""
-    problem, hires = _optional_team(baseline, zones, rules, max_hires)
+    problem, hires = _optional_team(baseline, zones, rules, max_hires, skills)
     goal = (UNCOVERED,) if target == "covered" else (UNCOVERED, SHORTFALL)
     rest = (SHORTFALL,) if target == "covered" else ()
     stages = (goal, (HIRES,), *((rest,) if rest else ()), (START_TIMES,))
@@ -441,16 +498,16 @@ def hires_until(
 
 
 def _unreachable(problem: Problem, baseline: Baseline) -> str:
-    """UTC spans with demand that no agent, hired or not, could ever be on."""
-    reachable = np.zeros(problem.slots, dtype=bool)
+    """UTC spans in which some queue has demand that no agent who serves it, hired or
+    not, could ever be on."""
+    reachable = np.zeros((problem.queue_count, problem.slots), dtype=bool)
     for option in problem.options:
         for day in option.days:
             for candidate in day:
                 for t in problem.slots_of(candidate):
-                    reachable[t % problem.slots] = True
-    required = np.asarray(problem.required_per_slot) > 0
-    floor = problem.scenario.staffing.min_agents > 0
-    missing = ~reachable & (required | floor)
+                    reachable[list(option.queues), t % problem.slots] = True
+    demand = (np.asarray(problem.queue_required) > 0) | (np.asarray(problem.queue_floor) > 0)
+    missing: np.ndarray = np.any(~reachable & demand, axis=0)
     if not missing.any():
         return ""
     step = problem.step_minutes
@@ -478,6 +535,7 @@ class HireRequest:
 
     zones: tuple[str, ...] = DEFAULT_ZONES
     rules: Rules | None = None  # default: the team's rules
+    skills: tuple[str, ...] = ()  # queues the hire serves; default: every queue
     hires: int = 1
     until: tuple[Target, ...] = ()
     max_hires: int = 10
@@ -510,6 +568,7 @@ class HireReport:
     together: HireOption | None = None
     untils: tuple[UntilResult, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)  # per step, for hire.json
+    skills: tuple[str, ...] = ()  # the queues a hire serves; empty: every queue
 
     @property
     def week_start(self) -> datetime:
@@ -558,7 +617,7 @@ def advise_hires(
     done = iter(range(1, total + 1))
     singles = rank_single_hires(
         baseline, request.zones, rules, time_limit=request.time_limit,
-        processes=request.processes,
+        processes=request.processes, skills=request.skills,
         on_done=lambda _: step(HireStep("Re-planning with one hire per zone", next(done), total)),
     )  # fmt: skip
     lap("candidates")
@@ -568,13 +627,13 @@ def advise_hires(
         step(HireStep(f"Greedy: best single hire, {request.hires} times over…"))
         greedy = greedy_hires(
             baseline, request.zones, rules, request.hires, time_limit=request.time_limit,
-            processes=request.processes,
+            processes=request.processes, skills=request.skills,
         )  # fmt: skip
         lap("greedy")
         step(HireStep(f"Joint model: up to {request.hires} hires placed together…"))
         together = best_hires_together(
             baseline, request.zones, rules, request.hires,
-            time_limit=request.joint_time_limit, start=greedy[-1],
+            time_limit=request.joint_time_limit, start=greedy[-1], skills=request.skills,
         )  # fmt: skip
         lap("together")
     untils = []
@@ -583,9 +642,11 @@ def advise_hires(
         until = hires_until(
             baseline, request.zones, rules, target,
             max_hires=request.max_hires, time_limit=request.joint_time_limit,
+            skills=request.skills,
         )  # fmt: skip
         untils.append(until)
         lap(f"until_{target.replace('-', '_')}")
     return HireReport(
-        scenario, rules, baseline, tuple(singles), tuple(greedy), together, tuple(untils), seconds
-    )
+        scenario, rules, baseline, tuple(singles), tuple(greedy), together, tuple(untils),
+        seconds, request.skills,
+    )  # fmt: skip

@@ -22,7 +22,7 @@ from coverage.timegrid import iso_utc
 HIRE_COLUMNS = [
     "rank", "zone", "utc_offset", "uncovered_hours_closed", "shortfall_agent_hours_closed",
     "service_level_before", "service_level_after", "service_level_change", "pattern",
-    "newly_covered_hours", "newly_covered_utc", "status", "gap",
+    "newly_covered_hours", "newly_covered_utc", "queues_closed", "status", "gap",
 ]  # fmt: skip
 
 
@@ -53,6 +53,7 @@ def option_record(option: HireOption, week_start: datetime) -> dict[str, Any]:
         "pattern": " | ".join(option.patterns()),
         "newly_covered_hours": hours,
         "newly_covered_utc": spans,
+        "queues_closed": option.queues_closed_text(),
         "status": option.result.status.value,
         "gap": option.result.gap,
     }
@@ -71,9 +72,10 @@ def _level(value: float | None) -> str:
     return "-" if value is None else f"{value:+.1%}"
 
 
-def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
+def hire_table(frame: pd.DataFrame, title: str, limit: int = 30, per_queue: bool = False) -> Table:
     """Candidates best first: hours closed by the hire (uncovered, short), service-level
-    change, the hire's local pattern and the hours that become covered."""
+    change, the hire's local pattern and the hours that become covered; with
+    ``per_queue``, which queues' gaps it closes."""
     table = Table(title=f"{title}: what the hire closes", box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("zone", no_wrap=True)
@@ -83,6 +85,8 @@ def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
     table.add_column("SL", justify="right", no_wrap=True)
     table.add_column("shift pattern (local)", min_width=16, overflow="fold")
     table.add_column("new h", justify="right", no_wrap=True)
+    if per_queue:
+        table.add_column("closes, per queue", min_width=16, overflow="fold")
     records: list[dict[Any, Any]] = frame.to_dict(orient="records")
     ranks = [r["rank"] for r in records]
     for row in records[:limit]:
@@ -96,6 +100,7 @@ def hire_table(frame: pd.DataFrame, title: str, limit: int = 30) -> Table:
             _level(row["service_level_change"]),
             escape(str(row["pattern"])),
             f"{row['newly_covered_hours']:g}",
+            *((escape(str(row["queues_closed"]) or "-"),) if per_queue else ()),
         )
     return table
 
@@ -158,6 +163,7 @@ def hire_record(report: HireReport) -> dict[str, Any]:
         "seconds": report.seconds,
         "baseline": baseline_record(report.baseline),
         "candidate_rules": report.rules.model_dump(),
+        "candidate_skills": list(report.skills or report.scenario.queue_names),
         "candidates": hire_frame(report.singles, week_start).to_dict(orient="records"),
     }
     if report.greedy and report.together is not None:
@@ -214,8 +220,16 @@ def hire_summary(report: HireReport) -> Group:
         hire_table(
             hire_frame(report.singles, report.week_start),
             f"One more hire: {len(report.singles)} candidate zones",
+            per_queue=len(report.scenario.queues) > 1,
         ),
     ]
+    if len(report.scenario.queues) > 1:
+        serves = (
+            ", ".join(report.skills)
+            if report.skills
+            else f"every queue ({', '.join(report.scenario.queue_names)})"
+        )
+        parts.insert(1, Text(f"The hire serves {serves}."))
     placements = report.placements()
     if placements:
         parts.append(placements_table("Several hires", placements, report.week_start))

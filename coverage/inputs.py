@@ -12,7 +12,7 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -26,6 +26,7 @@ from coverage.models import (
     ExportSettings,
     Forecast,
     ForecastRow,
+    Queue,
     Rules,
     Scenario,
     SolverSettings,
@@ -34,14 +35,15 @@ from coverage.models import (
     forecast_row_problem,
 )
 from coverage.outputs import restore
-from coverage.timegrid import Shift
+from coverage.timegrid import Activity, Shift
 
 DEFAULT_SCENARIO = "global-24x7"
 RULE_COLUMNS = ("weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end")
 TOP_LEVEL_KEYS = {
     "name", "week_start", "timezone", "interval_minutes",
-    "team", "forecast", "staffing", "rules", "solver", "export",
+    "team", "forecast", "queues", "staffing", "rules", "solver", "export",
 }  # fmt: skip
+QUEUE_KEYS = ("forecast", "hours", "hours_timezone", "priority", *Staffing.model_fields)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -168,9 +170,10 @@ def _date(value: str, where: str) -> date:
 # --- agents, availability, time off ------------------------------------------------
 
 
-def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
-    """Agents with the team's rules, overridden per agent by non-empty rule columns."""
-    file = CsvFile(path, ("id", "name", "timezone"), RULE_COLUMNS)
+def read_agents(path: Path, rules: dict[str, Any], queues: tuple[str, ...] = ()) -> list[Agent]:
+    """Agents with the team's rules, overridden per agent by non-empty rule columns,
+    and the ``queues`` they serve (``skills``; empty: every queue)."""
+    file = CsvFile(path, ("id", "name", "timezone"), (*RULE_COLUMNS, "skills"))
     agents: list[Agent] = []
     rows_by_id: dict[str, int] = {}
     for row, values in file.rows():
@@ -188,6 +191,8 @@ def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
             "timezone": values["timezone"],
             "source": file.at(row),
         }
+        if values.get("skills"):
+            fields["skills"] = _skills(values["skills"], queues, file.at(row, "skills"))
         overrides = {c: values[c] for c in RULE_COLUMNS if values.get(c)}
         if overrides:  # else the agent keeps the team's rules (see Scenario)
             fields["rules"] = _build(Rules, {**rules, **overrides}, file.locator(row))
@@ -195,6 +200,19 @@ def read_agents(path: Path, rules: dict[str, Any]) -> list[Agent]:
     if not agents:
         raise InputError(file.name, "has no agents")
     return agents
+
+
+def _skills(text: str, queues: tuple[str, ...], where: str) -> list[str]:
+    names = [part.strip() for part in text.split(";") if part.strip()]
+    for name in names:
+        if name not in queues:
+            known = ", ".join(queues) if len(queues) > 1 else "the scenario has no [queues]"
+            raise InputError(
+                where,
+                f"unknown queue {name!r}; "
+                + (f"the queues are {known}" if len(queues) > 1 else known),
+            )
+    return names
 
 
 def _agent_id(file: CsvFile, row: int, value: str, known: dict[str, Agent]) -> str:
@@ -336,7 +354,7 @@ class _Header(Scenario):
     """The scenario's own keys, validated before the files they point at are read."""
 
     agents: tuple[Agent, ...] = ()
-    forecast: Forecast | None = None  # type: ignore[assignment]
+    queues: tuple[Queue, ...] = ()
 
     @model_validator(mode="after")
     def _forecast_covers_the_week(self) -> _Header:
@@ -384,17 +402,28 @@ def load_scenario(path: str | Path) -> Scenario:
     }
     if "name" not in header:
         header["name"] = path.stem
-    for key in ("team", "forecast"):
-        if key not in data:
-            raise InputError(f"{where} key {key}", f"is missing; add a [{key}] table")
+    if "team" not in data:
+        raise InputError(f"{where} key team", "is missing; add a [team] table")
+    if "forecast" not in data and "queues" not in data:
+        raise InputError(
+            f"{where} key forecast", "is missing; add a [forecast] table (or [queues.NAME] tables)"
+        )
+    if "forecast" in data and "queues" in data:
+        raise InputError(
+            f"{where} key forecast",
+            "give either [forecast] or [queues.NAME] tables with their own forecasts, not both",
+        )
     # Validate the header keys first: the forecast check needs the week.
     head = _build(_Header, header, lambda loc: key_at(loc))
     header["week_start"] = head.week_start
     week_start = head.week_start_utc
 
+    queues = _read_queues(
+        _table(data, "queues", where), _table(data, "staffing", where), base, where, week_start
+    )
     agents_path = _file_key(team, "agents", base, f"{where} key team.agents", True)
     assert agents_path is not None
-    agents = read_agents(agents_path, rules_table)
+    agents = read_agents(agents_path, rules_table, tuple(q.name for q in queues))
     by_id = {agent.id: agent for agent in agents}
     availability_path = _file_key(
         team, "availability", base, f"{where} key team.availability", False
@@ -402,9 +431,11 @@ def load_scenario(path: str | Path) -> Scenario:
     windows = read_availability(availability_path, by_id) if availability_path else {}
     time_off_path = _file_key(team, "time_off", base, f"{where} key team.time_off", False)
     days_off = read_time_off(time_off_path, by_id) if time_off_path else {}
-    forecast_path = _file_key(forecast_table, "file", base, f"{where} key forecast.file", True)
-    assert forecast_path is not None
-    forecast = read_forecast(forecast_path, week_start)
+    sources: dict[str, Any] = {"queues": tuple(queues)} if queues else {}
+    if not queues:
+        forecast_path = _file_key(forecast_table, "file", base, f"{where} key forecast.file", True)
+        assert forecast_path is not None
+        sources["forecast"] = read_forecast(forecast_path, week_start)
 
     agents = [
         agent.replace(
@@ -420,7 +451,7 @@ def load_scenario(path: str | Path) -> Scenario:
         {
             **header,
             "agents": tuple(agents),
-            "forecast": forecast,
+            **sources,
             "staffing": staffing,
             "rules": rules,
             "solver": solver,
@@ -428,6 +459,45 @@ def load_scenario(path: str | Path) -> Scenario:
         },
         lambda loc: key_at(loc),
     )
+
+
+class _QueueHeader(Queue):
+    """A queue's own keys, validated before its forecast file is read."""
+
+    forecast: Forecast | None = None  # type: ignore[assignment]
+
+
+def _read_queues(
+    tables: dict[str, Any],
+    staffing: dict[str, Any],
+    base: Path,
+    where: str,
+    week_start: datetime,
+) -> list[Queue]:
+    """``[queues.NAME]`` tables: a forecast file each, opening hours, priority, and
+    any ``[staffing]`` key overridden."""
+    queues: list[Queue] = []
+    for name, table in tables.items():
+        prefix = f"queues.{name}"
+        if not isinstance(table, dict):
+            raise InputError(f"{where} key {prefix}", f"must be a table like [{prefix}]")
+        _known_keys(table, QUEUE_KEYS, f"{where} key {prefix}")
+        forecast_path = _file_key(table, "forecast", base, f"{where} key {prefix}.forecast", True)
+        assert forecast_path is not None
+        overrides = {k: v for k, v in table.items() if k in Staffing.model_fields}
+
+        def at(loc: str, prefix: str = prefix) -> str:
+            return f"{where} key {prefix}.{loc}".rstrip(".")
+
+        own = _build(Staffing, {**staffing, **overrides}, at)
+        fields = {k: table[k] for k in ("hours", "hours_timezone", "priority") if k in table}
+        # The name and hours first, so that a mistake there is reported before the file is read.
+        _build(_QueueHeader, {"name": name, **fields}, at)
+        forecast = read_forecast(forecast_path, week_start)
+        queues.append(
+            _build(Queue, {"name": name, "forecast": forecast, "staffing": own, **fields}, at)
+        )
+    return queues
 
 
 # --- a roster written by `coverage plan` ------------------------------------------------
@@ -441,6 +511,7 @@ class RosterRow:
     agent_name: str
     timezone: str
     shift: Shift
+    activities: tuple[Activity, ...] = ()  # which queue when, where the plan has queues
 
 
 def _instant(file: CsvFile, row: int, column: str, text: str) -> datetime:
@@ -455,8 +526,30 @@ def _instant(file: CsvFile, row: int, column: str, text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def read_activities(path: Path) -> dict[str, list[Activity]]:
+    """Activities per agent from an ``activities.csv`` (none if the file is not there)."""
+    if not path.is_file():
+        return {}
+    file = CsvFile(path, ("agent_id", "queue", "start_utc", "end_utc"))
+    activities: dict[str, list[Activity]] = {}
+    for row, values in file.rows():
+        values = {k: restore(v) for k, v in values.items()}
+        for column in ("agent_id", "queue"):
+            if not values[column]:
+                raise InputError(file.at(row, column), "is empty")
+        start = _instant(file, row, "start_utc", values["start_utc"])
+        end = _instant(file, row, "end_utc", values["end_utc"])
+        if end <= start:
+            raise InputError(file.at(row, "end_utc"), "must be after start_utc")
+        activities.setdefault(values["agent_id"], []).append(
+            Activity(values["agent_id"], start, end, values["queue"])
+        )
+    return activities
+
+
 def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
-    """The shifts in ``folder/roster.csv`` and the plan's name (from ``summary.json``)."""
+    """The shifts in ``folder/roster.csv`` (with their activities from
+    ``activities.csv`` when it is there) and the plan's name (from ``summary.json``)."""
     file = CsvFile(
         folder / "roster.csv",
         ("agent_id", "agent_name", "timezone", "start_utc", "end_utc"),
@@ -483,6 +576,19 @@ def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
                 Shift(values["agent_id"], start, end),
             )
         )
+    activities = read_activities(folder / "activities.csv")
+    if activities:
+        rows = [
+            replace(
+                row,
+                activities=tuple(
+                    a
+                    for a in activities.get(row.agent_id, ())
+                    if row.shift.start_utc <= a.start_utc and a.end_utc <= row.shift.end_utc
+                ),
+            )
+            for row in rows
+        ]
     name = folder.resolve().name
     summary = folder / "summary.json"
     if summary.is_file():

@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -97,6 +98,15 @@ def parse_hours_list(value: Any) -> Any:
     return value
 
 
+def parse_skills(value: Any) -> Any:
+    """``"german;english"`` (or a list) to queue names; an empty text is every queue."""
+    if isinstance(value, str):
+        value = [part for part in (p.strip() for p in value.split(";")) if part]
+    if isinstance(value, list | tuple):
+        return tuple(dict.fromkeys(str(v).strip() for v in value))
+    return value
+
+
 ClockMinutes = Annotated[int, BeforeValidator(parse_clock), Field(ge=0, le=24 * 60)]
 Weekday = Annotated[int, BeforeValidator(parse_weekday), Field(ge=0, le=6)]
 ZoneName = Annotated[str, AfterValidator(check_zone)]
@@ -136,6 +146,9 @@ class Rules(Frozen):
     latest_end: ClockMinutes = 22 * 60
     min_rest_hours: float = Field(11, ge=0, le=24)
     max_consecutive_days: int = Field(5, ge=1, le=7)
+    # The shortest block an agent serves one queue in, unless the block is the
+    # whole shift: switching queues every few minutes helps nobody.
+    min_activity_minutes: int = Field(30, ge=0, le=24 * 60)
 
     @field_validator("shift_hours")
     @classmethod
@@ -218,6 +231,8 @@ class Agent(Frozen):
     rules: Rules = Rules()
     availability: tuple[AvailabilityWindow, ...] = ()
     time_off: frozenset[date] = frozenset()
+    # Queues the agent can serve; empty: every queue of the scenario.
+    skills: Annotated[tuple[str, ...], BeforeValidator(parse_skills)] = ()
     source: str = Field("", description="where the agent was read from, for messages")
 
     @property
@@ -282,6 +297,104 @@ class Staffing(Frozen):
     max_occupancy: float = Field(0.85, gt=0, le=1)
     shrinkage: float = Field(0.3, ge=0, lt=1)
     min_agents: int = Field(1, ge=0, le=10_000)
+
+
+_SPAN = re.compile(
+    r"^\s*(?P<days>[A-Za-z, -]+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$"
+)
+HOURS_EXAMPLE = '"Mon-Fri 08:00-18:00"'
+
+
+def _parse_days(text: str) -> tuple[int, ...]:
+    """``Mon-Fri``, ``Sat``, ``Mon,Wed,Fri``, ``Fri-Mon`` (wraps) or ``daily`` to weekdays."""
+    if text.strip().lower() in ("daily", "every day"):
+        return tuple(range(7))
+    days: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        first, _, last = part.partition("-")
+        lo, hi = parse_weekday(first), parse_weekday(last) if last else parse_weekday(first)
+        days.extend((lo + k) % 7 for k in range((hi - lo) % 7 + 1))
+    return tuple(sorted(set(days)))
+
+
+class OpeningSpan(Frozen):
+    """On each of ``days`` (weekdays 0..6) open from ``start`` to ``end``, local time;
+    an ``end`` at or before ``start`` runs past midnight into the next day."""
+
+    days: tuple[Weekday, ...] = Field(min_length=1)
+    start: ClockMinutes
+    end: ClockMinutes
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> OpeningSpan:
+        if self.start == self.end:
+            raise ValueError(
+                f"opens and closes at {format_clock(self.start)}; use 00:00-24:00 for all day"
+            )
+        return self
+
+    @property
+    def minutes(self) -> int:
+        """How long it is open each day, on the wall clock."""
+        return (self.end - self.start) % (24 * 60) or 24 * 60
+
+    def __str__(self) -> str:
+        return f"{_day_text(self.days)} {format_clock(self.start)}-{format_clock(self.end)}"
+
+
+def _day_text(days: tuple[int, ...]) -> str:
+    if len(days) == 7:
+        return "Mon-Sun"
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(
+        WEEKDAYS[r[0]] if len(r) == 1 else f"{WEEKDAYS[r[0]]}-{WEEKDAYS[r[-1]]}" for r in runs
+    )
+
+
+def parse_opening_hours(value: Any) -> Any:
+    """``"24/7"``, ``"Mon-Fri 08:00-18:00"`` or a list of such spans to ``OpeningSpan`` data."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value
+    spans: list[Any] = []
+    for item in value:
+        if isinstance(item, OpeningSpan | dict):
+            spans.append(item)
+            continue
+        if not isinstance(item, str):
+            raise ValueError(f"expected opening hours like {HOURS_EXAMPLE}, got {item!r}")
+        if item.strip().lower() in ("24/7", "24x7", "always"):
+            spans.append(OpeningSpan(days=tuple(range(7)), start=0, end=24 * 60))
+            continue
+        match = _SPAN.match(item)
+        if not match:
+            raise ValueError(f"{item!r} is not opening hours like {HOURS_EXAMPLE}")
+        try:
+            days = _parse_days(match["days"])
+            spans.append(
+                OpeningSpan(
+                    days=days, start=parse_clock(match["start"]), end=parse_clock(match["end"])
+                )
+            )
+        except ValidationError as error:
+            message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+            raise ValueError(f"{item!r}: {message}") from None
+        except ValueError as error:
+            raise ValueError(f"{item!r}: {error}") from None
+    if not spans:
+        raise ValueError(f'needs at least one span like {HOURS_EXAMPLE}, or "24/7"')
+    return tuple(spans)
+
+
+OpeningHours = Annotated[tuple[OpeningSpan, ...], BeforeValidator(parse_opening_hours)]
+ALWAYS_OPEN = (OpeningSpan(days=tuple(range(7)), start=0, end=24 * 60),)
+QUEUE_NAME = re.compile(r"^[\w][\w.-]*$")
 
 
 class ForecastRow(Frozen):
@@ -385,7 +498,57 @@ class Forecast(Frozen):
         return None
 
 
-EXPORT_FIELDS = ("team", "agent", "agent_id", "timezone", "date", "start", "end", "hours")
+class Queue(Frozen):
+    """A queue (a language, a product line) with its own volume, opening hours and priority.
+
+    ``hours`` are in ``hours_timezone`` (default: the scenario's zone) and follow
+    its clock changes; outside them the queue requires nobody. ``staffing``
+    sizes its requirement and sets its floor (``min_agents``) inside its hours;
+    a queue without staffing of its own takes the scenario's ``[staffing]``.
+    ``priority`` weighs its uncovered time and shortfall against other queues'.
+    """
+
+    name: str = Field(min_length=1, max_length=64)
+    forecast: Forecast
+    hours: OpeningHours = ALWAYS_OPEN
+    hours_timezone: ZoneName | None = None
+    priority: int = Field(1, ge=1, le=1000)
+    staffing: Staffing = Staffing()
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        if not QUEUE_NAME.match(name):
+            raise ValueError(
+                f"queue name {name!r} must be letters, digits, '_', '-' or '.', "
+                "starting with a letter or digit"
+            )
+        return name
+
+    @property
+    def always_open(self) -> bool:
+        return any(span.minutes == 24 * 60 and len(span.days) == 7 for span in self.hours)
+
+    @property
+    def has_own_staffing(self) -> bool:
+        return "staffing" in self.model_fields_set
+
+    def with_team_staffing(self, team: Staffing) -> Queue:
+        """The queue under the team's staffing, unless it has staffing of its own."""
+        if self.has_own_staffing or self.staffing == team:
+            return self
+        inherited = self.replace(staffing=team)
+        inherited.__pydantic_fields_set__.discard("staffing")  # as Agent.with_team_rules
+        return inherited
+
+    def hours_text(self) -> str:
+        return "24/7" if self.always_open else ", ".join(str(span) for span in self.hours)
+
+
+DEFAULT_QUEUE = "default"
+EXPORT_FIELDS = (
+    "team", "agent", "agent_id", "timezone", "date", "start", "end", "hours", "activities",
+)  # fmt: skip
 
 
 def _check_template(template: str) -> str:
@@ -429,8 +592,10 @@ class Scenario(Frozen):
     # every agent without rules of their own.
     rules: Rules = Rules()
     agents: tuple[Agent, ...] = Field(min_length=1)
-    forecast: Forecast
+    # Without ``queues``, one queue named "default" from ``forecast`` and ``staffing``.
+    forecast: Forecast | None = None
     staffing: Staffing = Staffing()
+    queues: tuple[Queue, ...] = Field((), validate_default=True)
     solver: SolverSettings = SolverSettings()
     export: ExportSettings = ExportSettings()
 
@@ -460,6 +625,42 @@ class Scenario(Frozen):
             return agents
         return tuple(agent.with_team_rules(team) for agent in agents)
 
+    @field_validator("queues")
+    @classmethod
+    def _queues_or_default(
+        cls, queues: tuple[Queue, ...], info: ValidationInfo
+    ) -> tuple[Queue, ...]:
+        staffing = info.data.get("staffing")
+        if staffing is None or "forecast" not in info.data:
+            return queues  # an earlier field failed validation: that error is reported
+        forecast = info.data["forecast"]
+        if not queues:
+            if forecast is None:
+                raise ValueError(
+                    "a scenario needs a forecast, or queues with forecasts of their own"
+                )
+            return (Queue(name=DEFAULT_QUEUE, forecast=forecast, staffing=staffing),)
+        if forecast is not None:
+            raise ValueError("give either a forecast or queues with their own forecasts, not both")
+        seen: set[str] = set()
+        for queue in queues:
+            if queue.name in seen:
+                raise ValueError(f"duplicate queue name {queue.name!r}")
+            seen.add(queue.name)
+        return tuple(queue.with_team_staffing(staffing) for queue in queues)
+
+    @model_validator(mode="after")
+    def _skills_name_queues(self) -> Scenario:
+        names = set(self.queue_names)
+        for agent in self.agents:
+            for skill in agent.skills:
+                if skill not in names:
+                    raise ValueError(
+                        f"agent {agent.id!r}: unknown queue {skill!r} in skills; "
+                        f"the queues are {', '.join(self.queue_names)}"
+                    )
+        return self
+
     @model_validator(mode="after")
     def _unique_agents(self) -> Scenario:
         seen: set[str] = set()
@@ -471,10 +672,37 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _forecast_covers_the_week(self) -> Scenario:
-        problem = self.forecast.coverage_problem(self.week_start_utc)
-        if problem is not None:
-            raise ValueError(f"the forecast {problem}")
+        for queue in self.queues:
+            problem = queue.forecast.coverage_problem(self.week_start_utc)
+            if problem is not None:
+                where = (
+                    ""
+                    if queue.name == DEFAULT_QUEUE and not self.declares_queues
+                    else (f" of queue {queue.name!r}")
+                )
+                raise ValueError(f"the forecast{where} {problem}")
         return self
+
+    @property
+    def declares_queues(self) -> bool:
+        """Whether the queues were given (else the one "default" queue stands for the team)."""
+        return "queues" in self.model_fields_set
+
+    @property
+    def queue_names(self) -> tuple[str, ...]:
+        return tuple(queue.name for queue in self.queues)
+
+    def skills_of(self, agent: Agent) -> tuple[str, ...]:
+        """The queues the agent serves, in scenario order (every queue without skills)."""
+        if not agent.skills:
+            return self.queue_names
+        return tuple(name for name in self.queue_names if name in agent.skills)
+
+    def queue(self, name: str) -> Queue:
+        for queue in self.queues:
+            if queue.name == name:
+                return queue
+        raise KeyError(name)
 
     @property
     def week_start_utc(self) -> datetime:

@@ -16,7 +16,7 @@ from coverage.validate import Validation
 
 # Every file a plan writes; a plan without a roster writes only summary.json and
 # removes the others, so no earlier run's roster is left beside it.
-PLAN_FILES = ("roster.csv", "coverage.csv", "gaps.csv", "summary.json")
+PLAN_FILES = ("roster.csv", "activities.csv", "coverage.csv", "gaps.csv", "summary.json")
 
 
 @dataclass(frozen=True)
@@ -27,17 +27,23 @@ class Plan:
     result: Result
     validation: Validation | None
     roster: pd.DataFrame
+    activities: pd.DataFrame
     coverage: pd.DataFrame
     gaps: pd.DataFrame
     agent_hours: pd.DataFrame
     summary: dict[str, Any]
 
     def files(self) -> dict[str, str]:
-        """File name -> contents; only ``summary.json`` when no roster was found."""
+        """File name -> contents; only ``summary.json`` when no roster was found, and
+        ``activities.csv`` when the scenario has queues."""
         if not self.result.found_roster:
             return {"summary.json": json_text(self.summary)}
+        activities = (
+            {"activities.csv": csv_text(self.activities)} if self.scenario.declares_queues else {}
+        )
         return {
             "roster.csv": csv_text(self.roster),
+            **activities,
             "coverage.csv": csv_text(self.coverage),
             "gaps.csv": csv_text(self.gaps),
             "summary.json": json_text(self.summary),
@@ -73,7 +79,7 @@ def plan_from_result(result: Result) -> Plan:
     if not result.found_roster:
         empty = pd.DataFrame()
         return Plan(
-            scenario, result, None, empty, empty, empty, empty,
+            scenario, result, None, empty, empty, empty, empty, empty,
             summary(scenario, result, None, grid),
         )  # fmt: skip
     validation = result.validation
@@ -86,6 +92,7 @@ def plan_from_result(result: Result) -> Plan:
         result=result,
         validation=validation,
         roster=result.roster.frame(),
+        activities=result.roster.activity_frame(),
         coverage=coverage_frame(scenario, validation.coverage),
         gaps=gaps,
         agent_hours=hours,

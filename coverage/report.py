@@ -20,19 +20,20 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from coverage.errors import InputError
 from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
-from coverage.requirements import Requirements
+from coverage.requirements import QueueRequirements, Requirements
 from coverage.solver.bound import above_bound
 from coverage.solver.result import Result, TermGap
 from coverage.staffing import projected_service_level
 from coverage.timegrid import Shift, Week, iso_utc, local_instant
-from coverage.validate import Coverage, measure_coverage
+from coverage.validate import Coverage, QueueCoverage
 
 if TYPE_CHECKING:
     from coverage.plan import Plan
 
 GAP_COLUMNS = [
-    "start_utc", "end_utc", "hours", "min_scheduled",
+    "queue", "start_utc", "end_utc", "hours", "min_scheduled",
     "max_shortfall", "shortfall_agent_hours", "uncovered",
 ]  # fmt: skip
 
@@ -41,12 +42,26 @@ GAP_COLUMNS = [
 
 
 def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
-    """Per reporting interval: required, average scheduled, average shortfall.
+    """Per queue and reporting interval: required, average scheduled, average shortfall.
 
     ``scheduled`` averages over the interval's minutes (one agent from 09:30
     counts 0.5 in the 09:00-10:00 hour), and ``shortfall * hours`` is the
-    interval's shortfall in agent-hours.
+    interval's shortfall in agent-hours. ``contacts`` and ``service_level``
+    are there when a queue has contacts (empty for a queue of required agents).
     """
+    frames = [_queue_coverage_frame(queue) for queue in coverage.queues]
+    frame = pd.concat(frames, ignore_index=True)
+    columns = [c for c in COVERAGE_COLUMNS if c in frame.columns]
+    return frame[columns]
+
+
+COVERAGE_COLUMNS = [
+    "queue", "start_utc", "end_utc", "required", "scheduled", "shortfall",
+    "contacts", "service_level",
+]  # fmt: skip
+
+
+def _queue_coverage_frame(coverage: QueueCoverage) -> pd.DataFrame:
     week = coverage.week
     requirements = coverage.requirements
     scheduled = coverage.per_interval(coverage.on).mean(axis=1)
@@ -55,6 +70,7 @@ def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
     step = timedelta(minutes=week.interval_minutes)
     frame = pd.DataFrame(
         {
+            "queue": coverage.name,
             "start_utc": [iso_utc(s) for s in starts],
             "end_utc": [iso_utc(s + step) for s in starts],
             "required": list(requirements.required),
@@ -66,7 +82,7 @@ def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
         seconds = week.interval_minutes * 60
         frame["contacts"] = np.round(requirements.contacts, 3)
         frame["service_level"] = [
-            round(projected_service_level(n, c, a, seconds, scenario.staffing), 4)
+            round(projected_service_level(n, c, a, seconds, requirements.staffing), 4)
             for n, c, a in zip(
                 scheduled, requirements.contacts, requirements.aht_seconds, strict=True
             )
@@ -75,11 +91,21 @@ def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
 
 
 def gaps_frame(coverage: Coverage) -> pd.DataFrame:
-    """One row per contiguous run of intervals in which anyone is missing.
+    """Per queue, one row per contiguous run of intervals in which anyone is missing;
+    queues in scenario order, runs in time order."""
+    frames = [_queue_gaps(queue) for queue in coverage.queues]
+    rows = [f for f in frames if len(f)]
+    if not rows:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    return pd.concat(rows, ignore_index=True)[GAP_COLUMNS]
 
-    An interval is in a gap when at some minute fewer agents are on than it
-    requires. A run touching the end of the week continues into its start
-    (the roster repeats), so it is reported once, ending in the next week.
+
+def _queue_gaps(coverage: QueueCoverage) -> pd.DataFrame:
+    """One queue's gaps.
+
+    An interval is in a gap when at some minute fewer agents serve the queue
+    than it requires. A run touching the end of the week continues into its
+    start (the roster repeats), so it is reported once, ending in the next week.
     """
     week = coverage.week
     size = week.interval_minutes
@@ -109,13 +135,14 @@ def gaps_frame(coverage: Coverage) -> pd.DataFrame:
         on, shortfall = coverage.on[minutes], coverage.short[minutes]
         rows.append(
             {
+                "queue": coverage.name,
                 "start_utc": iso_utc(week.interval_start(lo)),
                 "end_utc": iso_utc(week.interval_start(hi)),
                 "hours": (hi - lo) * size / 60,
                 "min_scheduled": int(on.min()),
                 "max_shortfall": int(shortfall.max()),
                 "shortfall_agent_hours": round(float(shortfall.sum()) / 60, 4),
-                "uncovered": bool((on < coverage.min_agents).any()),
+                "uncovered": bool(coverage.uncovered[minutes].any()),
             }
         )
     return pd.DataFrame(rows, columns=GAP_COLUMNS).sort_values("start_utc", ignore_index=True)
@@ -141,21 +168,63 @@ def agent_hours_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def summary_service_level(scenario: Scenario, coverage: Coverage) -> float | None:
-    """The week's projected service level, weighted by contacts (None without contacts)."""
+def queue_service_level(coverage: QueueCoverage) -> float | None:
+    """A queue's projected service level over the week, weighted by contacts (None
+    without contacts)."""
     requirements = coverage.requirements
     if requirements.contacts is None or requirements.aht_seconds is None:
         return None
     total = sum(requirements.contacts)
     if not total:
         return None
+    return round(_answered_in_time(coverage) / total, 4)
+
+
+def _answered_in_time(coverage: QueueCoverage) -> float:
+    requirements = coverage.requirements
+    assert requirements.contacts is not None and requirements.aht_seconds is not None
     seconds = coverage.week.interval_minutes * 60
     scheduled = coverage.per_interval(coverage.on).mean(axis=1)
-    answered = sum(
-        projected_service_level(n, c, a, seconds, scenario.staffing) * c
+    return sum(
+        projected_service_level(n, c, a, seconds, requirements.staffing) * c
         for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
     )
-    return round(answered / total, 4)
+
+
+def summary_service_level(scenario: Scenario, coverage: Coverage) -> float | None:
+    """The week's projected service level over every queue with contacts, weighted by
+    contacts (None without contacts)."""
+    queues = [q for q in coverage.queues if q.requirements.contacts is not None]
+    total = sum(sum(q.requirements.contacts or ()) for q in queues)
+    if not total:
+        return None
+    return round(sum(_answered_in_time(q) for q in queues) / total, 4)
+
+
+def queue_records(scenario: Scenario, coverage: Coverage) -> list[dict[str, Any]]:
+    """Per queue: its hours, priority and week in numbers, for ``summary.json``."""
+    records = []
+    for queue, measured in zip(scenario.queues, coverage.queues, strict=True):
+        totals = measured.totals()
+        record: dict[str, Any] = {
+            "queue": queue.name,
+            "hours": queue.hours_text(),
+            "hours_timezone": queue.hours_timezone or scenario.timezone,
+            "open_hours": round(measured.requirements.open_hours, 4),
+            "priority": queue.priority,
+            "min_agents": queue.staffing.min_agents,
+            "agents_with_skill": sum(
+                1 for agent in scenario.agents if queue.name in scenario.skills_of(agent)
+            ),
+            **{k: round(v, 4) for k, v in totals.items()},
+        }
+        requirements = measured.requirements
+        if requirements.contacts is not None:
+            record["contacts"] = round(sum(requirements.contacts), 3)
+            record["service_level"] = queue_service_level(measured)
+            record["service_level_target"] = queue.staffing.service_level
+        records.append(record)
+    return records
 
 
 def summary(
@@ -221,11 +290,15 @@ def summary(
             }
             above = above_bound(totals["shortfall_agent_hours"], bound.shortfall_agent_hours)
             data["shortfall_above_bound"] = None if above is None else round(above, 6)
-        requirements = coverage.requirements
-        if requirements.contacts is not None:
-            data["contacts"] = round(sum(requirements.contacts), 3)
+        data["queues"] = queue_records(scenario, coverage)
+        with_contacts = [q for q in coverage.queues if q.requirements.contacts is not None]
+        if with_contacts:
+            data["contacts"] = round(
+                sum(sum(q.requirements.contacts or ()) for q in with_contacts), 3
+            )
             data["service_level"] = summary_service_level(scenario, coverage)
-            data["service_level_target"] = scenario.staffing.service_level
+            if len(scenario.queues) == 1:
+                data["service_level_target"] = scenario.queues[0].staffing.service_level
     if gaps is not None:
         data["gaps"] = len(gaps)
     if agent_hours is not None:
@@ -301,8 +374,12 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",
-                f"{data['service_level']:.1%} projected "
-                f"(target {data['service_level_target']:.0%})",
+                f"{data['service_level']:.1%} projected"
+                + (
+                    f" (target {data['service_level_target']:.0%})"
+                    if "service_level_target" in data
+                    else " over every queue with contacts"
+                ),
             )
         grid.add_row("Gaps", f"{data.get('gaps', 0)} runs of intervals short of the requirement")
     return Panel(grid, title=escape(data["scenario"]), border_style=colour)
@@ -322,8 +399,8 @@ def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray 
     return np.arange(first, first + 60) % WEEK_MINUTES
 
 
-def _cell_style(scheduled: float, required: float, floor: int, lowest: float) -> str:
-    if lowest < floor:
+def _cell_style(scheduled: float, required: float, uncovered: bool) -> str:
+    if uncovered:
         return "bold white on red"
     if scheduled + 1e-9 < required:
         return "black on yellow"
@@ -332,15 +409,17 @@ def _cell_style(scheduled: float, required: float, floor: int, lowest: float) ->
     return "black on green"
 
 
-def heatmap(scenario: Scenario, coverage: Coverage, width: int | None = None) -> Group:
-    """Scheduled and required by day x hour in the scenario's zone.
+def heatmap(scenario: Scenario, coverage: QueueCoverage, width: int | None = None) -> Group:
+    """One queue's scheduled and required by day x hour in the scenario's zone.
 
-    When the table of ``on/required`` cells would not fit in ``width``
-    columns, it shows only the agents on; the colour still says how that
-    compares with the requirement.
+    Hours in which the queue is closed throughout are left blank. When the
+    table of ``on/required`` cells would not fit in ``width`` columns, it
+    shows only the agents on; the colour still says how that compares with the
+    requirement.
     """
     zone = ZoneInfo(scenario.timezone)
     week = coverage.week
+    open_minutes = coverage.requirements.open_minutes
     cells: dict[tuple[date, int], tuple[str, str, str] | None] = {}
     for day in scenario.week_dates:
         for hour in range(24):
@@ -348,15 +427,23 @@ def heatmap(scenario: Scenario, coverage: Coverage, width: int | None = None) ->
             if minutes is None:  # the clocks skip this hour
                 cells[day, hour] = None
                 continue
+            if not open_minutes[minutes].any():
+                cells[day, hour] = ("", "", "")
+                continue
             on, required = coverage.on[minutes], coverage.required[minutes]
             scheduled, need = float(on.mean()), float(required.mean())
             label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
-            style = _cell_style(scheduled, need, coverage.min_agents, float(on.min()))
+            style = _cell_style(scheduled, need, bool(coverage.uncovered[minutes].any()))
             cells[day, hour] = (label, f"{label}/{need:.0f}", style)
     widest = max((len(c[1]) for c in cells.values() if c), default=1)
     compact = width is not None and 11 + 24 * (max(widest, 4) + 1) > width
     what = "Agents on" if compact else "Agents on / required"
-    table = Table(box=box.SIMPLE_HEAD, padding=0, title=f"{what} by hour ({scenario.timezone})")
+    queue = f"{coverage.name}: " if len(scenario.queues) > 1 else ""
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        title=escape(f"{queue}{what} by hour ({scenario.timezone})"),
+    )
     table.add_column("day", style="bold", no_wrap=True)
     for hour in range(24):
         table.add_column(
@@ -377,6 +464,7 @@ def heatmap(scenario: Scenario, coverage: Coverage, width: int | None = None) ->
         ("  short  ", "black on yellow"), " ",
         ("  met  ", "black on green"), " ",
         ("  2+ over  ", "black on cyan"),
+        *((" ", "blank: closed"),) if not coverage.requirements.open_minutes.all() else (),
     )  # fmt: skip
     return Group(table, legend)
 
@@ -410,15 +498,18 @@ def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table
         limit
     )
     table = Table(title=f"Worst gaps ({len(worst)} of {len(gaps)})", box=box.SIMPLE_HEAD)
-    for column in ("UTC", "hours", "min on", "max short", "agent-h short", "local time nearby"):
+    named = len(scenario.queues) > 1
+    columns = ("UTC", "hours", "min on", "max short", "agent-h short", "local time nearby")
+    for column in (("queue",) if named else ()) + columns:
         table.add_column(
-            column, justify="right" if column not in ("UTC", "local time nearby") else "left"
+            column, justify="left" if column in ("queue", "UTC", "local time nearby") else "right"
         )
     for row in worst.itertuples():
         start = datetime.fromisoformat(str(row.start_utc))
         end = datetime.fromisoformat(str(row.end_utc))
         style = "red" if row.uncovered else ""
         table.add_row(
+            *((escape(str(row.queue)),) if named else ()),
             f"{start:%a %d %H:%M}–{end:%a %H:%M}",
             f"{row.hours:g}",
             str(row.min_scheduled),
@@ -448,12 +539,18 @@ def agent_hours_table(frame: pd.DataFrame) -> Table:
     return table
 
 
-def requirement_table(scenario: Scenario, coverage: Coverage) -> Table:
-    """The requirement curve (no roster yet): required agents by day x hour."""
+def requirement_table(scenario: Scenario, requirements: Requirements) -> Table:
+    """The requirement curve (no roster yet): required agents by day x hour, summed
+    over the queues open in the hour."""
     zone = ZoneInfo(scenario.timezone)
-    week = coverage.week
+    week = requirements.week
+    required = np.sum([q.required_minutes for q in requirements.queues], axis=0)
+    what = "all queues" if len(requirements.queues) > 1 else scenario.timezone
     table = Table(
-        box=box.SIMPLE_HEAD, padding=0, title=f"Required agents by hour ({scenario.timezone})"
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        title=f"Required agents by hour ({what}"
+        + (f", {scenario.timezone})" if len(requirements.queues) > 1 else ")"),
     )
     table.add_column("day", style="bold", no_wrap=True)
     for hour in range(24):
@@ -465,8 +562,88 @@ def requirement_table(scenario: Scenario, coverage: Coverage) -> Table:
             if minutes is None:
                 cells.append("·")
                 continue
-            cells.append(f"{coverage.required[minutes].max():.0f}")
+            cells.append(f"{required[minutes].max():.0f}")
         table.add_row(f"{WEEKDAYS[day.weekday()]} {day:%d %b}", *cells)
+    return table
+
+
+def _utc_spans(requirements: QueueRequirements, limit: int = 3) -> str:
+    """The first opening spans in UTC, e.g. ``Mon 07:00-17:00, Tue 07:00-17:00, …``."""
+    week = requirements.week
+    spans = requirements.open_spans
+    if spans == ((0, WEEK_MINUTES),):
+        return "always"
+    texts = []
+    for lo, hi in spans[:limit]:
+        start = week.start_utc + timedelta(minutes=lo)
+        end = week.start_utc + timedelta(minutes=hi)
+        texts.append(f"{start:%a %H:%M}-{end:%H:%M}")
+    more = f", … ({len(spans)} spans)" if len(spans) > limit else ""
+    return ", ".join(texts) + more
+
+
+def queue_table(scenario: Scenario, requirements: Requirements) -> Table:
+    """The queues: opening hours in their zone and in UTC, priority, floor, the
+    requirement, and who can serve each."""
+    table = Table(title=f"Queues ({len(scenario.queues)})", box=box.SIMPLE_HEAD)
+    for column in ("queue", "hours (own zone)", "in UTC", "priority", "min", "required ah",
+                   "agents who serve it"):  # fmt: skip
+        table.add_column(
+            column, justify="right" if column in ("priority", "min", "required ah") else "left"
+        )
+    for queue, need in zip(scenario.queues, requirements.queues, strict=True):
+        serving = [a for a in scenario.agents if queue.name in scenario.skills_of(a)]
+        names = ", ".join(a.id for a in serving[:6]) + (
+            f" and {len(serving) - 6} more" if len(serving) > 6 else ""
+        )
+        table.add_row(
+            escape(queue.name),
+            f"{queue.hours_text()} ({queue.hours_timezone or scenario.timezone})",
+            _utc_spans(need),
+            str(queue.priority),
+            str(queue.staffing.min_agents),
+            f"{need.required_minutes.sum() / 60:g}",
+            Text(f"{len(serving)}: " + names) if serving else Text("nobody", style="bold red"),
+        )
+    return table
+
+
+def check_queue(scenario: Scenario, name: str | None) -> None:
+    """``InputError`` unless ``name`` (from ``--queue``) is one of the scenario's queues."""
+    if name is not None and name not in scenario.queue_names:
+        raise InputError(
+            "--queue", f"unknown queue {name!r}; the queues are {', '.join(scenario.queue_names)}"
+        )
+
+
+def queues_nobody_serves(scenario: Scenario) -> list[str]:
+    """Queues no agent has the skill for: uncovered in all their open hours."""
+    return [
+        q.name
+        for q in scenario.queues
+        if not any(q.name in scenario.skills_of(agent) for agent in scenario.agents)
+    ]
+
+
+def queue_summary_table(data: dict[str, Any]) -> Table:
+    """Per queue from ``summary.json``: required, scheduled, short, uncovered, service level."""
+    table = Table(title="Queues", box=box.SIMPLE_HEAD)
+    for column in ("queue", "hours", "priority", "required ah", "scheduled ah", "short ah",
+                   "uncovered h", "service level"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("queue", "hours") else "right")
+    for record in data.get("queues", []):
+        level = record.get("service_level")
+        uncovered = record["uncovered_hours"]
+        table.add_row(
+            escape(record["queue"]),
+            escape(f"{record['hours']} ({record['hours_timezone']})"),
+            str(record["priority"]),
+            f"{record['required_agent_hours']:g}",
+            f"{record['scheduled_agent_hours']:g}",
+            f"{record['shortfall_agent_hours']:g}",
+            Text(f"{uncovered:g}", style="red" if uncovered else ""),
+            "-" if level is None else f"{level:.1%}",
+        )
     return table
 
 
@@ -482,6 +659,7 @@ def team_table(scenario: Scenario) -> Table:
         "window",
         "availability",
         "days off",
+        *(("skills",) if scenario.declares_queues else ()),
     ):
         table.add_column(column)
     for agent in scenario.agents:
@@ -501,6 +679,11 @@ def team_table(scenario: Scenario) -> Table:
             f"{format_clock(rules.earliest_start)}-{format_clock(rules.latest_end)}",
             availability or "any",
             ", ".join(sorted(d.isoformat() for d in agent.time_off if d in scenario.week_dates)),
+            *(
+                (escape(";".join(agent.skills) or "every queue"),)
+                if scenario.declares_queues
+                else ()
+            ),
         )
     return table
 
@@ -508,11 +691,17 @@ def team_table(scenario: Scenario) -> Table:
 # --- whole reports ----------------------------------------------------------------------
 
 
-def plan_report(plan: Plan, width: int | None = None) -> Group:
-    """What ``coverage plan`` shows: the summary, the heatmap, the worst gaps, the agents."""
+def plan_report(plan: Plan, width: int | None = None, queue: str | None = None) -> Group:
+    """What ``coverage plan`` shows: the summary, the queues, a heatmap per queue (or
+    only ``queue``'s), the worst gaps, the agents."""
     parts: list[RenderableType] = [summary_panel(plan.summary)]
     if plan.validation is not None:
-        parts.append(heatmap(plan.scenario, plan.validation.coverage, width=width))
+        coverage = plan.validation.coverage
+        if len(plan.scenario.queues) > 1:
+            parts.append(queue_summary_table(plan.summary))
+        for measured in coverage.queues:
+            if queue is None or measured.name == queue:
+                parts.append(heatmap(plan.scenario, measured, width=width))
         if len(plan.gaps):
             parts.append(gaps_table(plan.scenario, plan.gaps))
         parts.append(agent_hours_table(plan.agent_hours))
@@ -520,14 +709,26 @@ def plan_report(plan: Plan, width: int | None = None) -> Group:
 
 
 def check_report(scenario: Scenario, requirements: Requirements) -> Group:
-    """What ``coverage check`` shows: the team, the requirement curve, hours needed and had."""
-    total = sum(requirements.required) * scenario.interval_minutes / 60
+    """What ``coverage check`` shows: the team, the queues, the requirement curve, hours
+    needed and had, and a warning for a queue nobody serves."""
+    total = requirements.required_agent_hours
     contracted = sum(a.contract(scenario.week_dates).minutes for a in scenario.agents) / 60
-    return Group(
-        team_table(scenario),
-        requirement_table(scenario, measure_coverage(scenario, (), requirements)),
+    parts: list[RenderableType] = [team_table(scenario)]
+    if scenario.declares_queues:
+        parts.append(queue_table(scenario, requirements))
+    parts += [
+        requirement_table(scenario, requirements),
         Text(
             f"Required {total:g} agent-hours this week; the team is contracted for {contracted:g}."
         ),
-        Text("Inputs are valid.", style="green"),
-    )
+    ]
+    for name in queues_nobody_serves(scenario):
+        parts.append(
+            Text(
+                f"warning: nobody has the skill for queue {name!r}: it will be uncovered "
+                "in all its open hours",
+                style="bold yellow",
+            )
+        )
+    parts.append(Text("Inputs are valid.", style="green"))
+    return Group(*parts)

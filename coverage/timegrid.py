@@ -40,6 +40,20 @@ class Shift:
         return self.end_utc.astimezone(zone)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Activity:
+    """A span of a shift in which its agent serves one queue, as UTC instants (end exclusive)."""
+
+    agent_id: str
+    start_utc: datetime
+    end_utc: datetime
+    queue: str
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end_utc - self.start_utc).total_seconds() // 60)
+
+
 @dataclass(frozen=True, slots=True)
 class Week:
     """The 168-hour planning week and its reporting intervals."""

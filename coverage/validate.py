@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 import numpy as np
 
 from coverage.models import WEEK_MINUTES, WEEKDAYS, Agent, Scenario, format_clock
-from coverage.requirements import Requirements, build_requirements
-from coverage.timegrid import WEEK, Shift, Week, iso_utc
+from coverage.requirements import QueueRequirements, Requirements, build_requirements
+from coverage.timegrid import WEEK, Activity, Shift, Week, iso_utc
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,47 @@ def _at_least_zero(values: np.ndarray) -> np.ndarray:
     return clipped
 
 
-@dataclass(frozen=True)
-class Coverage:
-    """Agents on and required, for every minute of the week (the roster wraps)."""
+def _wrapped_delta(spans: Iterable[tuple[int, int]]) -> np.ndarray:
+    """How many spans (first minute of the week, length) cover each minute; the week wraps."""
+    delta = np.zeros(WEEK_MINUTES + 1, dtype=np.int64)
+    for first, remaining in spans:
+        while remaining > 0:
+            span = min(remaining, WEEK_MINUTES - first)
+            delta[first] += 1
+            delta[first + span] -= 1
+            remaining -= span
+            first = 0
+    counted: np.ndarray = np.cumsum(delta[:-1])
+    return counted
 
-    requirements: Requirements
+
+@dataclass(frozen=True)
+class QueueCoverage:
+    """One queue: agents serving it and required, for every minute of the week."""
+
+    requirements: QueueRequirements
     on: np.ndarray
-    required: np.ndarray
-    min_agents: int
+
+    @property
+    def name(self) -> str:
+        return self.requirements.name
 
     @property
     def week(self) -> Week:
         return self.requirements.week
+
+    @property
+    def required(self) -> np.ndarray:
+        return self.requirements.required_minutes
+
+    @property
+    def floor(self) -> np.ndarray:
+        """``min_agents`` in the minutes the queue is open, else 0."""
+        return self.requirements.floor_minutes
+
+    @property
+    def min_agents(self) -> int:
+        return self.requirements.min_agents
 
     @property
     def short(self) -> np.ndarray:
@@ -57,8 +87,14 @@ class Coverage:
 
     @property
     def missing(self) -> np.ndarray:
-        """Agents missing below the ``min_agents`` floor, per minute."""
-        return _at_least_zero(self.min_agents - self.on)
+        """Agents missing below the queue's ``min_agents`` floor, per minute (0 while closed)."""
+        return _at_least_zero(self.floor - self.on)
+
+    @property
+    def uncovered(self) -> np.ndarray:
+        """True in each minute the queue is open with fewer than ``min_agents`` serving it."""
+        uncovered: np.ndarray = self.on < self.floor
+        return uncovered
 
     def per_interval(self, values: np.ndarray) -> np.ndarray:
         return values.reshape(self.week.intervals, self.week.interval_minutes)
@@ -70,9 +106,44 @@ class Coverage:
             "scheduled_agent_hours": float(self.on.sum() / 60),
             "shortfall_agent_hours": float(self.short.sum() / 60),
             "overstaffed_agent_hours": float(self.over.sum() / 60),
-            "uncovered_hours": float((self.on < self.min_agents).sum() / 60),
+            "uncovered_hours": float(self.uncovered.sum() / 60),
             "uncovered_agent_hours": float(self.missing.sum() / 60),
         }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Every queue's coverage, and the agents on shift, for every minute of the week."""
+
+    requirements: Requirements
+    queues: tuple[QueueCoverage, ...]
+    on_shift: np.ndarray
+
+    @property
+    def week(self) -> Week:
+        return self.requirements.week
+
+    def queue(self, name: str) -> QueueCoverage:
+        for queue in self.queues:
+            if queue.name == name:
+                return queue
+        raise KeyError(name)
+
+    @property
+    def uncovered(self) -> np.ndarray:
+        """True in each minute in which some open queue has too few agents."""
+        mask = np.zeros(WEEK_MINUTES, dtype=bool)
+        for queue in self.queues:
+            mask |= queue.uncovered
+        return mask
+
+    def totals(self) -> dict[str, float]:
+        """The queues' totals summed (an hour two queues are uncovered counts twice)."""
+        sums: dict[str, float] = {}
+        for queue in self.queues:
+            for key, value in queue.totals().items():
+                sums[key] = sums.get(key, 0.0) + value
+        return sums
 
 
 @dataclass(frozen=True)
@@ -85,25 +156,40 @@ class Validation:
         return not self.violations
 
 
+def shift_activities(scenario: Scenario, roster: Iterable[Shift]) -> tuple[Activity, ...]:
+    """With one queue, every shift is one activity on it; with several, there are none."""
+    if len(scenario.queues) != 1:
+        return ()
+    name = scenario.queues[0].name
+    return tuple(Activity(s.agent_id, s.start_utc, s.end_utc, name) for s in roster)
+
+
 def measure_coverage(
-    scenario: Scenario, roster: Iterable[Shift], requirements: Requirements | None = None
+    scenario: Scenario,
+    roster: Iterable[Shift],
+    requirements: Requirements | None = None,
+    activities: Iterable[Activity] | None = None,
 ) -> Coverage:
-    """Minute-by-minute agents on, wrapping shifts that run past the week's end."""
+    """Minute by minute, agents serving each queue (from the activities) and agents
+    on shift, wrapping spans that run past the week's end. Without ``activities``,
+    a scenario with one queue counts every shift on it."""
     requirements = requirements or build_requirements(scenario)
     week = requirements.week
-    delta = np.zeros(WEEK_MINUTES + 1, dtype=np.int64)
-    for shift in roster:
-        first = week.minute_of_week(shift.start_utc)
-        remaining = shift.minutes
-        while remaining > 0:
-            span = min(remaining, WEEK_MINUTES - first)
-            delta[first] += 1
-            delta[first + span] -= 1
-            remaining -= span
-            first = 0
-    on = np.cumsum(delta[:-1])
-    required = np.repeat(np.asarray(requirements.required, dtype=np.int64), week.interval_minutes)
-    return Coverage(requirements, on, required, scenario.staffing.min_agents)
+    shifts = list(roster)
+    spans = list(activities) if activities is not None else list(shift_activities(scenario, shifts))
+    on_shift = _wrapped_delta((week.minute_of_week(s.start_utc), s.minutes) for s in shifts)
+    queues = tuple(
+        QueueCoverage(
+            queue,
+            _wrapped_delta(
+                (week.minute_of_week(a.start_utc), a.minutes)
+                for a in spans
+                if a.queue == queue.name
+            ),
+        )
+        for queue in requirements.queues
+    )
+    return Coverage(requirements, queues, on_shift)
 
 
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -198,11 +284,94 @@ def _check_agent(
     return problems
 
 
+def _check_activities(
+    scenario: Scenario, agent: Agent, shifts: list[Shift], activities: list[Activity]
+) -> list[Violation]:
+    """Inside the agent's shifts, on queues they serve, no overlap, every shift minute
+    covered, and blocks of ``min_activity_minutes`` unless a block is the whole shift."""
+    problems: list[Violation] = []
+    skills = set(scenario.skills_of(agent))
+    queues = set(scenario.queue_names)
+    ordered = sorted(activities, key=lambda a: a.start_utc)
+    for activity in ordered:
+        when = f"{activity.queue} {iso_utc(activity.start_utc)}-{iso_utc(activity.end_utc)}"
+        if activity.end_utc <= activity.start_utc:
+            problems.append(Violation(agent.id, "activities", f"{when} ends before it starts"))
+        elif activity.queue not in queues:
+            problems.append(Violation(agent.id, "activities", f"{when}: unknown queue"))
+        elif activity.queue not in skills:
+            problems.append(
+                Violation(agent.id, "skills", f"{when}: the agent does not serve {activity.queue}")
+            )
+        if not any(
+            s.start_utc <= activity.start_utc and activity.end_utc <= s.end_utc for s in shifts
+        ):
+            problems.append(
+                Violation(agent.id, "activities", f"{when} is outside the agent's shifts")
+            )
+    for before, after in pairwise(ordered):
+        if after.start_utc < before.end_utc:
+            problems.append(
+                Violation(
+                    agent.id,
+                    "activities",
+                    f"{before.queue} and {after.queue} overlap at {iso_utc(after.start_utc)}",
+                )
+            )
+    least = agent.rules.min_activity_minutes
+    for shift in shifts:
+        inside = [
+            a for a in ordered if shift.start_utc <= a.start_utc and a.end_utc <= shift.end_utc
+        ]
+        served = sum(a.minutes for a in inside)
+        when = f"shift {iso_utc(shift.start_utc)}-{iso_utc(shift.end_utc)}"
+        if served < shift.minutes:
+            problems.append(
+                Violation(
+                    agent.id,
+                    "activities",
+                    f"{when} has {shift.minutes - served} minutes with no queue",
+                )
+            )
+        blocks: list[list[Activity]] = []
+        for activity in inside:
+            if (
+                blocks
+                and blocks[-1][-1].queue == activity.queue
+                and blocks[-1][-1].end_utc == activity.start_utc
+            ):
+                blocks[-1].append(activity)
+            else:
+                blocks.append([activity])
+        if len(blocks) > 1:
+            for block in blocks:
+                minutes = sum(a.minutes for a in block)
+                if minutes < least:
+                    problems.append(
+                        Violation(
+                            agent.id,
+                            "activity length",
+                            f"{block[0].queue} {iso_utc(block[0].start_utc)}-"
+                            f"{iso_utc(block[-1].end_utc)} in {when} lasts {minutes} minutes, "
+                            f"at least {least}",
+                        )
+                    )
+    return problems
+
+
 def validate_roster(
-    scenario: Scenario, roster: Sequence[Shift], requirements: Requirements | None = None
+    scenario: Scenario,
+    roster: Sequence[Shift],
+    requirements: Requirements | None = None,
+    activities: Sequence[Activity] | None = None,
 ) -> Validation:
-    """Every hard rule re-checked per agent, and coverage recomputed."""
+    """Every hard rule re-checked per agent, the activities checked against the shifts,
+    and every queue's coverage recomputed. Without ``activities``, a scenario with
+    one queue has every shift on it (with several queues, none are served)."""
+    if activities is None:
+        activities = shift_activities(scenario, roster)
     by_agent: dict[str, list[Shift]] = defaultdict(list)
+    activities_of: dict[str, list[Activity]] = defaultdict(list)
     violations: list[Violation] = []
     known = {agent.id for agent in scenario.agents}
     for shift in roster:
@@ -212,6 +381,18 @@ def validate_roster(
             violations.append(Violation(shift.agent_id, "shift length", "ends before it starts"))
         else:
             by_agent[shift.agent_id].append(shift)
+    for activity in activities:
+        if activity.agent_id not in known:
+            if not any(v.agent_id == activity.agent_id for v in violations):
+                violations.append(Violation(activity.agent_id, "unknown agent", "not in the team"))
+        else:
+            activities_of[activity.agent_id].append(activity)
     for agent in scenario.agents:
-        violations.extend(_check_agent(agent, by_agent.get(agent.id, []), scenario.week_dates))
-    return Validation(tuple(violations), measure_coverage(scenario, roster, requirements))
+        shifts = by_agent.get(agent.id, [])
+        violations.extend(_check_agent(agent, shifts, scenario.week_dates))
+        violations.extend(
+            _check_activities(scenario, agent, shifts, activities_of.get(agent.id, []))
+        )
+    return Validation(
+        tuple(violations), measure_coverage(scenario, roster, requirements, activities)
+    )

@@ -5,7 +5,9 @@ Run from the repository root:
 
     python data/generate.py
 
-It rewrites every CSV under data/global, data/small-team and data/contact-center.
+It rewrites every CSV under data/global, data/small-team, data/contact-center and
+data/multilingual (one forecast per queue of scenarios/multilingual.toml, which it
+checks against the queues it generates).
 Only the standard library is needed; when the ``coverage`` package is importable
 its Erlang C functions are used to calibrate the volumes (a copy of the same
 formulas is used otherwise, so the output is the same either way).
@@ -24,6 +26,8 @@ import csv
 import math
 import random
 import sys
+import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -138,6 +142,8 @@ class AgentSpec:
     # (weekday 0..6, "HH:MM", "HH:MM") local
     availability: list[tuple[int, str, str]] = field(default_factory=list)
     time_off: list[date] = field(default_factory=list)
+    # queue names (the scenario's [queues.NAME]); empty means every queue
+    skills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,17 @@ def write_team(folder: Path, agents: list[AgentSpec]) -> None:
     time_off = [[a.id, d.isoformat()] for a in agents for d in sorted(a.time_off)]
     if time_off:
         write_csv(folder / "time_off.csv", ["agent_id", "date"], time_off)
+
+
+def write_skilled_team(folder: Path, agents: list[AgentSpec]) -> None:
+    """agents.csv with a ``skills`` column (queue names joined by ``;``, empty = every queue)."""
+    assert not any(
+        a.weekly_hours or a.days_per_week or a.shift_hours or a.earliest_start or a.latest_end
+        or a.availability or a.time_off
+        for a in agents
+    ), "write_skilled_team writes no overrides, availability or time off"  # fmt: skip
+    rows = [[a.id, a.name, a.timezone, ";".join(a.skills)] for a in agents]
+    write_csv(folder / "agents.csv", ["id", "name", "timezone", "skills"], rows)
 
 
 @dataclass(frozen=True)
@@ -767,10 +784,293 @@ def generate_contact_center() -> None:
     summary("contact-center", required, interval, contracted, reach)
 
 
+# --- (d) multilingual follow-the-sun team, one queue per language --------------------------------
+
+
+def multilingual_team() -> list[AgentSpec]:
+    def a(name: str, zone: str, skills: str) -> AgentSpec:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        ident = plain.lower().replace("'", "").replace(" ", ".")
+        return AgentSpec(ident, name, zone, skills=tuple(skills.split(";")) if skills else ())
+
+    return [
+        # Germany (Berlin, CET +1, CEST +2 from Sunday 29 March)
+        a("Katrin Vogel", "Europe/Berlin", "german;english"),
+        a("Tobias Hoffmann", "Europe/Berlin", "german;english"),
+        a("Sabine Keller", "Europe/Berlin", "german;english"),
+        a("Jan Schulz", "Europe/Berlin", "german;english"),
+        a("Miriam Fischer", "Europe/Berlin", "german;english"),
+        a("Emre Yilmaz", "Europe/Berlin", "german;english"),
+        a("Julia Lefèvre", "Europe/Berlin", "german;french;english"),
+        # France (Paris, same clock as Berlin)
+        a("Camille Martin", "Europe/Paris", "french;english"),
+        a("Julien Bernard", "Europe/Paris", "french;english"),
+        a("Sophie Laurent", "Europe/Paris", "french;english"),
+        a("Nicolas Petit", "Europe/Paris", "french;english"),
+        a("Inès Benali", "Europe/Paris", "french;english"),
+        a("Lucía Moreno", "Europe/Paris", "french;spanish;english"),
+        # Ireland (Dublin, GMT +0, IST +1 from Sunday 29 March); Eoin leads the floor and
+        # takes any queue (empty skills cell)
+        a("Niamh O'Sullivan", "Europe/Dublin", "english"),
+        a("Seán Doyle", "Europe/Dublin", "english"),
+        a("Orla Brennan", "Europe/Dublin", "english"),
+        a("Declan Ryan", "Europe/Dublin", "english;german"),
+        a("Hannah Schneider", "Europe/Dublin", "english;german"),
+        a("Mathieu Girard", "Europe/Dublin", "english;french"),
+        a("Aisling Kavanagh", "Europe/Dublin", "english;french"),
+        a("Eoin Fitzgerald", "Europe/Dublin", ""),
+        # Portugal (Lisbon, WET +0, WEST +1 from Sunday 29 March)
+        a("Inês Ferreira", "Europe/Lisbon", "portuguese;english"),
+        a("Tiago Rodrigues", "Europe/Lisbon", "portuguese;english"),
+        a("Marta Carvalho", "Europe/Lisbon", "portuguese;spanish;english"),
+        a("Rui Almeida", "Europe/Lisbon", "portuguese;english"),
+        # Brazil (São Paulo, -3, no DST)
+        a("Camila Rocha", "America/Sao_Paulo", "portuguese;spanish;english"),
+        a("Rafael Lima", "America/Sao_Paulo", "portuguese;spanish;english"),
+        a("Juliana Alves", "America/Sao_Paulo", "portuguese;english"),
+        a("Gabriel Pereira", "America/Sao_Paulo", "portuguese;english"),
+        a("Larissa Martins", "America/Sao_Paulo", "portuguese;spanish;english"),
+        # Mexico (Mexico City, -6, no DST); Jorge speaks Spanish only
+        a("Valeria Gómez", "America/Mexico_City", "spanish;english"),
+        a("Alejandro Torres", "America/Mexico_City", "spanish;english"),
+        a("Fernanda Castillo", "America/Mexico_City", "spanish;english"),
+        a("Ricardo Morales", "America/Mexico_City", "spanish;english"),
+        a("Daniela Vargas", "America/Mexico_City", "spanish;english"),
+        a("Jorge Navarro", "America/Mexico_City", "spanish"),
+        # United States, east (New York, EDT -4 since 8 March)
+        a("Emily Carter", "America/New_York", "english"),
+        a("Jordan Brooks", "America/New_York", "english"),
+        a("Samantha Reed", "America/New_York", "english"),
+        a("Marcus Bell", "America/New_York", "english"),
+        a("Olivia Chen", "America/New_York", "english"),
+        a("Tyler Morgan", "America/New_York", "english"),
+        a("Isabella Cruz", "America/New_York", "english;spanish"),
+        a("Andrés Rivera", "America/New_York", "english;spanish"),
+        # Japan (Tokyo, +9): only two Japanese speakers for a 45 h queue
+        a("Yuki Tanaka", "Asia/Tokyo", "japanese;english"),
+        a("Haruto Sato", "Asia/Tokyo", "japanese;english"),
+        # Philippines (Manila, +8)
+        a("Kristine Ramos", "Asia/Manila", "english"),
+        a("Jerome Villanueva", "Asia/Manila", "english"),
+        a("Patricia Aquino", "Asia/Manila", "english"),
+        a("Carlo Mendoza", "Asia/Manila", "english"),
+        a("Camille Navarro", "Asia/Manila", "english"),
+        a("Joshua Castillo", "Asia/Manila", "english"),
+        a("Bea Soriano", "Asia/Manila", "english"),
+        # Australia (Sydney, AEDT +11 until 5 April)
+        a("Chloe Wilson", "Australia/Sydney", "english"),
+        a("Liam O'Brien", "Australia/Sydney", "english"),
+        a("Emma Nguyen", "Australia/Sydney", "english"),
+        a("Noah Taylor", "Australia/Sydney", "english"),
+        # India (Kolkata, +5:30)
+        a("Ananya Das", "Asia/Kolkata", "english"),
+        a("Rahul Banerjee", "Asia/Kolkata", "english"),
+        a("Priyanka Sen", "Asia/Kolkata", "english"),
+    ]
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """One [queues.NAME] table of the scenario, plus where its customers are."""
+
+    name: str
+    hours: str | tuple[str, ...]  # "24/7", or "DAYS HH:MM-HH:MM" entries as in the scenario
+    zone: str  # hours_timezone
+    aht_seconds: float
+    regions: tuple[Region, ...]
+    target_hours: float | None  # required agent-hours of the week; None: the rest
+
+
+CONSUMER_WEEK = (1.10, 1.04, 1.00, 0.98, 0.92, 0.55, 0.45)
+# The scenario's [staffing]; each queue overrides only aht_seconds.
+CHAT_STAFFING = {
+    "aht_seconds": 480, "service_level": 0.8, "answer_seconds": 60,
+    "max_occupancy": 0.85, "shrinkage": 0.30, "min_agents": 1,
+}  # fmt: skip
+CLOSED_TRICKLE = 0.02  # share of the customers' volume that still writes when a queue is closed
+
+
+def multilingual_queues() -> list[QueueSpec]:
+    q, r = QueueSpec, Region
+    weekdays = ("Mon-Fri 08:00-18:00",)
+    return [
+        q("english", "24/7", "UTC", 480, (
+            r("America/New_York", 0.22, saas_chat, CONSUMER_WEEK),
+            r("America/Chicago", 0.08, saas_chat, CONSUMER_WEEK),
+            r("America/Los_Angeles", 0.11, saas_chat, CONSUMER_WEEK),
+            r("Europe/London", 0.16, saas_chat, CONSUMER_WEEK),
+            r("Europe/Dublin", 0.03, saas_chat, CONSUMER_WEEK),
+            r("Europe/Berlin", 0.08, saas_chat, CONSUMER_WEEK),  # continental customers in English
+            r("Asia/Kolkata", 0.07, saas_chat, CONSUMER_WEEK),
+            r("Asia/Singapore", 0.09, saas_chat, CONSUMER_WEEK),
+            r("Australia/Sydney", 0.13, saas_chat, CONSUMER_WEEK),
+            r("Pacific/Auckland", 0.03, saas_chat, CONSUMER_WEEK),
+        ), None),
+        q("german", weekdays, "Europe/Berlin", 420, (
+            r("Europe/Berlin", 0.80, saas_chat, CONSUMER_WEEK),
+            r("Europe/Vienna", 0.12, saas_chat, CONSUMER_WEEK),
+            r("Europe/Zurich", 0.08, saas_chat, CONSUMER_WEEK),
+        ), 220),
+        q("french", weekdays, "Europe/Paris", 450, (
+            r("Europe/Paris", 0.85, saas_chat, CONSUMER_WEEK),
+            r("Europe/Brussels", 0.15, saas_chat, CONSUMER_WEEK),
+        ), 170),
+        q("spanish", ("Mon-Fri 08:00-18:00", "Sat 09:00-14:00"), "America/Mexico_City", 480, (
+            r("America/Mexico_City", 0.55, saas_chat, CONSUMER_WEEK),
+            r("America/Bogota", 0.25, saas_chat, CONSUMER_WEEK),
+            r("America/Argentina/Buenos_Aires", 0.12, saas_chat, CONSUMER_WEEK),
+            r("Europe/Madrid", 0.08, saas_chat, CONSUMER_WEEK),
+        ), 200),
+        q("portuguese", ("Mon-Fri 09:00-18:00",), "America/Sao_Paulo", 510, (
+            r("America/Sao_Paulo", 0.85, saas_chat, CONSUMER_WEEK),
+            r("Europe/Lisbon", 0.15, saas_chat, CONSUMER_WEEK),
+        ), 150),
+        # About 3 agents on average over 45 open hours, for 2 Japanese speakers in Tokyo.
+        q("japanese", ("Mon-Fri 09:00-18:00",), "Asia/Tokyo", 540, (
+            r("Asia/Tokyo", 1.00, saas_chat, CONSUMER_WEEK),
+        ), 140),
+    ]  # fmt: skip
+
+
+def parse_hours(hours: str | tuple[str, ...]) -> list[tuple[set[int], int, int]] | None:
+    """Opening windows (weekdays, local start and end minutes), or None for 24/7."""
+    if hours == "24/7":
+        return None
+    windows = []
+    for entry in hours:
+        days_text, span = entry.split()
+        days: set[int] = set()
+        for part in days_text.split(","):
+            first, _, last = part.partition("-")
+            lo, hi = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+            days.update((lo + i) % 7 for i in range((hi - lo) % 7 + 1))
+        start, end = span.split("-")
+        windows.append((days, clock(start), clock(end)))
+    return windows
+
+
+def is_open(instant: datetime, windows: list[tuple[set[int], int, int]] | None, zone: str) -> bool:
+    if windows is None:
+        return True
+    local = instant.astimezone(ZoneInfo(zone))
+    minute = local.hour * 60 + local.minute
+    return any(local.weekday() in days and lo <= minute < hi for days, lo, hi in windows)
+
+
+def queue_forecast(
+    queue: QueueSpec,
+    target_hours: float,
+    first: datetime,
+    rows: int,
+    step: int,
+    start: datetime,
+    interval: int,
+    rng: random.Random,
+) -> tuple[list[float], list[int], list[bool]]:
+    """(contacts per row, required agents per interval of the week, open per interval)."""
+    staff = staffing(**{**CHAT_STAFFING, "aht_seconds": queue.aht_seconds})
+    windows = parse_hours(queue.hours)
+    open_rows = [
+        is_open(first + timedelta(minutes=r * step), windows, queue.zone) for r in range(rows)
+    ]
+    offset = int((start - first).total_seconds() // 60) // step
+    per = interval // step
+    week_open = [open_rows[offset + i * per] for i in range(WEEK_MINUTES // interval)]
+    shape = volume_shape(
+        list(queue.regions), first, rows, step, rng, row_noise=0.10, day_noise=0.05
+    )
+    shape = [v if o else CLOSED_TRICKLE * v for v, o in zip(shape, open_rows, strict=True)]
+    aht = [float(queue.aht_seconds)] * rows
+
+    def required_for(contacts: list[float]) -> list[int]:
+        # The queue needs nobody while it is closed (the floor applies inside opening hours).
+        req = required_hours(contacts, aht, first, step, start, interval, staff)
+        return [n if o else 0 for n, o in zip(req, week_open, strict=True)]
+
+    contacts, required = calibrate(shape, target_hours, interval, 1, required_for)
+    return contacts, required, week_open
+
+
+def check_multilingual_scenario(queues: list[QueueSpec]) -> None:
+    """The hand-written scenario file must describe the queues this script generated."""
+    scenario = tomllib.loads((ROOT / "scenarios" / "multilingual.toml").read_text("utf-8"))
+    assert scenario["team"]["agents"] == "../data/multilingual/agents.csv"
+    assert "forecast" not in scenario, "multilingual: queues replace [forecast]"
+    assert scenario["staffing"] == CHAT_STAFFING, "multilingual: [staffing]"
+    tables = scenario["queues"]
+    assert list(tables) == [q.name for q in queues], "multilingual: queue names or order"
+    for q in queues:
+        table = tables[q.name]
+        hours = table.get("hours", "24/7")
+        assert table["forecast"] == f"../data/multilingual/{q.name}.csv", q.name
+        assert (hours if isinstance(hours, str) else tuple(hours)) == q.hours, q.name
+        assert table.get("hours_timezone", scenario["timezone"]) == q.zone, q.name
+        aht = table.get("aht_seconds", scenario["staffing"]["aht_seconds"])
+        assert aht == q.aht_seconds, q.name
+        for key in CHAT_STAFFING.keys() - {"aht_seconds"}:
+            assert table.get(key, CHAT_STAFFING[key]) == CHAT_STAFFING[key], (q.name, key)
+
+
+def generate_multilingual() -> None:
+    folder = DATA / "multilingual"
+    rules = TeamRules()
+    week = date(2026, 3, 23)
+    week_dates = [week + timedelta(days=i) for i in range(7)]
+    start = week_start_utc(week, "UTC")
+    interval = step = 30
+    agents = multilingual_team()
+    contracted, reach = check_team("multilingual", agents, rules, start, week_dates, True)
+    queues = multilingual_queues()
+    check_multilingual_scenario(queues)
+    names = {q.name for q in queues}
+    for agent in agents:
+        assert set(agent.skills) <= names, f"multilingual: {agent.id} has an unknown skill"
+
+    first = start - timedelta(days=1)
+    rows = 9 * 24 * 60 // step
+    rng = random.Random(20260325)
+    rest = 0.95 * contracted - sum(q.target_hours or 0 for q in queues)
+    total = [0] * (WEEK_MINUTES // interval)
+    lines = []
+    for queue in queues:
+        target = rest if queue.target_hours is None else queue.target_hours
+        contacts, required, week_open = queue_forecast(
+            queue, target, first, rows, step, start, interval, rng
+        )
+        total = [t + n for t, n in zip(total, required, strict=True)]
+        write_csv(
+            folder / f"{queue.name}.csv",
+            ["start", "contacts"],
+            [
+                [iso_z(first + timedelta(minutes=r * step)), f"{c:.1f}"]
+                for r, c in enumerate(contacts)
+            ],
+        )
+        skilled = [a for a in agents if not a.skills or queue.name in a.skills]
+        skilled_hours = sum(contract(a, rules, week_dates)[0] for a in skilled) / 60
+        # Every open hour must be reachable by someone who speaks the language.
+        skilled_reach = reachable_hours(skilled, rules, start, week_dates)
+        per_hour = 60 // interval
+        open_hours = [h for h in range(168) if any(week_open[h * per_hour : (h + 1) * per_hour])]
+        missing = [h for h in open_hours if skilled_reach[h] == 0]
+        assert not missing, f"multilingual: nobody for {queue.name} in week hours {missing}"
+        hours = sum(required) * interval / 60
+        open_total = sum(week_open) * interval / 60
+        lines.append(
+            f"  {queue.name:13s} required {hours:7.1f} agent-h in {open_total:5.1f} open h,"
+            f" peak {max(required):2d}; {len(skilled):2d} agents with the skill, contracted"
+            f" {skilled_hours:7.1f} h ({100 * hours / skilled_hours:5.1f}%)"
+        )
+    write_skilled_team(folder, agents)
+    summary("multilingual", total, interval, contracted, reach)
+    print("\n".join(lines))
+
+
 def main() -> None:
     generate_global()
     generate_small_team()
     generate_contact_center()
+    generate_multilingual()
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def test_plan_writes_roster_coverage_gaps_and_summary(tiny_dir: Path, tmp_path: 
     assert len(coverage) == 168
     gaps = pd.read_csv(tmp_path / "gaps.csv")
     assert list(gaps.columns) == [
-        "start_utc", "end_utc", "hours", "min_scheduled",
+        "queue", "start_utc", "end_utc", "hours", "min_scheduled",
         "max_shortfall", "shortfall_agent_hours", "uncovered",
     ]  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text())

@@ -40,7 +40,7 @@ def test_a_forecast_with_two_rows_swapped_is_rejected_naming_the_row() -> None:
 
 def test_the_peak_of_a_forecast_built_in_code_reaches_the_requirements() -> None:
     # Monday 09:00 UTC needs 5 (the forecast starts a day early, at row 33).
-    requirements = build_requirements(scenario([agent("a")], peak_at_nine))
+    (requirements,) = build_requirements(scenario([agent("a")], peak_at_nine)).queues
     assert requirements.required[9] == 5
     assert sum(requirements.required) == 168 + 4
 

@@ -12,6 +12,7 @@ from coverage.solver.contracts import check_contracts
 from coverage.solver.model import RosterModel
 from coverage.solver.patterns import pattern_start
 from coverage.timegrid import Shift
+from coverage.solver.activities import serve_greedily
 from coverage.validate import Validation, validate_roster
 from tests.conftest import WEEK_OF_OCTOBER, agent, scenario
 
@@ -26,7 +27,7 @@ def start_and_validate(
     validation = validate_roster(plan, roster)
     assert validation.ok, validation.violations
     # The start is a hint for the full model; its terms must agree with the validator.
-    hinted = RosterModel(problem).add_hint(weeks)
+    hinted = RosterModel(problem).add_hint(weeks, serve_greedily(problem, weeks))
     shortfall = validation.coverage.totals()["shortfall_agent_hours"]
     assert hinted["shortfall"] * problem.step_minutes / 60 == shortfall
     return problem, roster, validation

@@ -24,7 +24,10 @@ def test_an_agent_from_half_past_counts_half_in_that_hour() -> None:
     assert frame.loc[9, "shortfall"] == 0.5
     assert frame.loc[10, "scheduled"] == 1.0
     assert frame.loc[17, "scheduled"] == 0.5
-    assert list(frame.columns) == ["start_utc", "end_utc", "required", "scheduled", "shortfall"]
+    assert list(frame.columns) == [
+        "queue", "start_utc", "end_utc", "required", "scheduled", "shortfall",
+    ]  # fmt: skip
+    assert set(frame["queue"]) == {"default"}
 
 
 def test_gaps_are_runs_of_short_intervals_and_the_run_across_the_week_end_is_one_gap() -> None:
@@ -70,7 +73,8 @@ def test_the_heatmap_shows_every_hour_at_any_terminal_width(width: int) -> None:
 
     plan = scenario([agent("a")], 12)
     console = Console(file=io.StringIO(), width=width, color_system=None)
-    console.print(heatmap(plan, measure_coverage(plan, [on_from(9.5)]), width=width))
+    (queue,) = measure_coverage(plan, [on_from(9.5)]).queues
+    console.print(heatmap(plan, queue, width=width))
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     header = next(line for line in lines if " 00" in line)
     assert header.split()[-1] == "23", header

@@ -58,7 +58,7 @@ def test_quarter_hour_contacts_are_summed_into_hourly_intervals() -> None:
         forecast=Forecast(kind="contacts", step_minutes=15, rows=rows),
         staffing=PUBLISHED,
     )
-    requirements = build_requirements(plan)
+    (requirements,) = build_requirements(plan).queues
     assert requirements.contacts is not None
     assert requirements.contacts[0] == pytest.approx(100)
     expected = scheduled_agents(agents_on_phone(5.0, 180, PUBLISHED), PUBLISHED)

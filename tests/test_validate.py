@@ -90,7 +90,7 @@ def test_a_dublin_shift_after_the_clock_change_is_checked_in_local_time() -> Non
 def test_coverage_counts_every_minute_and_wraps_past_the_end_of_the_week() -> None:
     plan = scenario([agent("a")])
     # Sunday 20:00 UTC to Monday 04:00 UTC of the next week.
-    coverage = measure_coverage(plan, [shift(6, 20)])
+    (coverage,) = measure_coverage(plan, [shift(6, 20)]).queues
     assert coverage.on.sum() == 8 * 60
     assert coverage.on[0] == 1 and coverage.on[4 * 60] == 0
     assert coverage.on[-1] == 1 and coverage.on[6 * 24 * 60 + 19 * 60 + 59] == 0

@@ -1,9 +1,11 @@
 """The aggregate model: how many agents of each class work each shift, no names.
 
-Agents with the same zone, rules, availability and time off form a class (they
-have the same candidate shifts). The model keeps what holds for every agent
-summed over the class: one shift per day, the contract's minutes and days, rest
-between consecutive days, no more than ``max_consecutive_days`` in any run.
+Agents with the same zone, rules, availability, time off and queues form a
+class (they have the same candidate shifts). The model keeps what holds for
+every agent summed over the class: one shift per day, the contract's minutes
+and days, rest between consecutive days, no more than ``max_consecutive_days``
+in any run, and the class's agents on in a slot split between their queues (so
+no agent counts on two queues at once; the shortest block is relaxed).
 
 Solved as a linear programme (GLOP), it is a **lower bound** for every plan:
 every roster is a solution of it, so no roster has fewer uncovered or short
@@ -25,7 +27,7 @@ from coverage.solver.problem import AgentOptions, Problem, rest_clashes
 
 @dataclass(frozen=True)
 class LowerBound:
-    """What no roster can beat, in agent-hours."""
+    """What no roster can beat, in agent-hours (each queue's weighted by its priority)."""
 
     uncovered_agent_hours: float
     shortfall_agent_hours: float
@@ -35,7 +37,14 @@ class LowerBound:
 def signature(option: AgentOptions) -> tuple[object, ...]:
     """Agents with equal signatures are interchangeable: same candidates, same rules."""
     agent = option.agent
-    return (agent.timezone, agent.rules, agent.availability, agent.time_off, option.contract)
+    return (
+        agent.timezone,
+        agent.rules,
+        agent.availability,
+        agent.time_off,
+        option.contract,
+        option.queues,
+    )
 
 
 def classes_of(problem: Problem) -> list[list[int]]:
@@ -59,7 +68,7 @@ class AggregateModel:
         # counts[k][d] = [(candidate, count variable), ...] for class k on local day d
         self.counts: list[list[list[tuple[Candidate, pywraplp.Variable]]]] = []
         slots = problem.slots
-        covering: list[list[pywraplp.Variable]] = [[] for _ in range(slots)]
+        covering: dict[tuple[int, int], list[pywraplp.Variable]] = {}
         for k, members in enumerate(self.classes):
             option, size = problem.options[members[0]], len(members)
             days = [
@@ -67,23 +76,36 @@ class AggregateModel:
                 for d, day in enumerate(option.days)
             ]
             self._add_class_rules(option, size, days)
+            working: dict[int, list[pywraplp.Variable]] = {}
             for day in days:
                 for candidate, y in day:
                     for t in problem.slots_of(candidate):
-                        covering[t % slots].append(y)
+                        working.setdefault(t % slots, []).append(y)
+            for t, variables in working.items():
+                if not option.switches:
+                    covering.setdefault((option.queues[0], t), []).extend(variables)
+                    continue
+                # The class's agents on in slot t, split between their queues.
+                split = {q: solver.NumVar(0, size, f"z[{k},{q},{t}]") for q in option.queues}
+                solver.Add(solver.Sum(list(split.values())) == solver.Sum(variables))
+                for q, z in split.items():
+                    covering.setdefault((q, t), []).append(z)
             self.counts.append(days)
-        floor = problem.scenario.staffing.min_agents
-        required = problem.required_per_slot
-        self.missing: list[pywraplp.Variable] = []
-        self.short: list[pywraplp.Variable] = []
-        for t in range(slots):
-            on = solver.Sum(covering[t])
-            miss = solver.NumVar(0, floor, f"missing[{t}]")
-            gap = solver.NumVar(0, required[t], f"short[{t}]")
-            solver.Add(miss + on >= floor)
-            solver.Add(gap + on >= required[t])
-            self.missing.append(miss)
-            self.short.append(gap)
+        # Each queue's missing and short agents per slot, weighted by its priority.
+        self.missing: list[pywraplp.LinearExpr] = []
+        self.short: list[pywraplp.LinearExpr] = []
+        for q, priority in enumerate(problem.priorities):
+            floor, required = problem.queue_floor[q], problem.queue_required[q]
+            for t in range(slots):
+                on = solver.Sum(covering.get((q, t), []))
+                if floor[t]:
+                    miss = solver.NumVar(0, floor[t], f"missing[{q},{t}]")
+                    solver.Add(miss + on >= floor[t])
+                    self.missing.append(priority * miss)
+                if required[t]:
+                    gap = solver.NumVar(0, required[t], f"short[{q},{t}]")
+                    solver.Add(gap + on >= required[t])
+                    self.short.append(priority * gap)
 
     def _add_class_rules(
         self,
@@ -107,7 +129,7 @@ class AggregateModel:
             forbidden = [days[later][j][1] for j in clashes]
             solver.Add(days[d][i][1] + solver.Sum(forbidden) <= size)
 
-    def minimize(self, terms: list[pywraplp.Variable]) -> float | None:
+    def minimize(self, terms: list[pywraplp.LinearExpr]) -> float | None:
         """Minimise a sum of terms; the optimum, or None if the LP failed."""
         self.solver.Minimize(self.solver.Sum(terms))
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:

@@ -16,13 +16,20 @@ BASE_BYTES = 250 * 2**20
 
 
 def coverage_terms(problem: Problem) -> int:
-    """How many (shift, grid slot) pairs the full model has: what sets its size."""
-    return sum(
-        candidate.minutes // problem.step_minutes
-        for option in problem.options
-        for day in option.days
-        for candidate in day
-    )
+    """How many (shift, grid slot) pairs the full model has, what sets its size, and
+    for agents who serve several queues, their (queue, slot) choices and block rules."""
+    terms = 0
+    for option in problem.options:
+        slots: set[int] = set()
+        for day in option.days:
+            for candidate in day:
+                covered = problem.slots_of(candidate)
+                terms += len(covered)
+                if option.switches:
+                    slots.update(t % problem.slots for t in covered)
+        per_choice = 1 + 4 * (problem.min_activity_slots(option) - 1)
+        terms += len(slots) * len(option.queues) * per_choice
+    return terms
 
 
 def estimated_memory(problem: Problem) -> int:

@@ -8,6 +8,7 @@ repeats weekly, so coverage, rest and consecutive days wrap around the week.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -26,26 +27,42 @@ TERMS = (UNCOVERED, SHORTFALL, HIRES, START_TIMES)
 STAGES = ((UNCOVERED, SHORTFALL), (START_TIMES,))
 
 
-def agents_on(problem: Problem, shifts: list[list[Candidate]]) -> list[int]:
-    """Agents working in each fine slot of the week, for chosen shifts per agent."""
+# Which queue each agent serves in each fine slot of their shifts (slot -> queue
+# index), per agent; agents who serve one queue need no entries.
+Serving = list[dict[int, int]]
+
+
+def queue_of(problem: Problem, serving: Serving, a: int, t: int) -> int:
+    """The queue agent ``a`` serves in fine slot ``t`` (taken modulo the week)."""
+    option = problem.options[a]
+    return serving[a][t % problem.slots] if option.switches else option.queues[0]
+
+
+def queues_on(problem: Problem, shifts: list[list[Candidate]], serving: Serving) -> list[list[int]]:
+    """Agents serving each queue in each fine slot, for chosen shifts and serving per agent."""
     slots = problem.slots
-    on = [0] * slots
-    for agent_shifts in shifts:
+    on = [[0] * slots for _ in range(problem.queue_count)]
+    for a, agent_shifts in enumerate(shifts):
         for candidate in agent_shifts:
             for t in problem.slots_of(candidate):
-                on[t % slots] += 1
+                on[queue_of(problem, serving, a, t)][t % slots] += 1
     return on
 
 
 def term_values(
-    problem: Problem, shifts: list[list[Candidate]], on: list[int] | None = None
+    problem: Problem, shifts: list[list[Candidate]], serving: Serving
 ) -> dict[str, int]:
-    """Every objective term of chosen shifts per agent, in model units (slots, counts)."""
-    on = agents_on(problem, shifts) if on is None else on
-    floor = problem.scenario.staffing.min_agents
+    """Every objective term of chosen shifts per agent, in model units (slots weighted
+    by each queue's priority, counts)."""
+    on = queues_on(problem, shifts, serving)
+    uncovered = shortfall = 0
+    for q, priority in enumerate(problem.priorities):
+        floor, required = problem.queue_floor[q], problem.queue_required[q]
+        uncovered += priority * sum(max(0, f - n) for f, n in zip(floor, on[q], strict=True))
+        shortfall += priority * sum(max(0, r - n) for r, n in zip(required, on[q], strict=True))
     values = {
-        UNCOVERED: sum(max(0, floor - n) for n in on),
-        SHORTFALL: sum(max(0, r - n) for r, n in zip(problem.required_per_slot, on, strict=True)),
+        UNCOVERED: uncovered,
+        SHORTFALL: shortfall,
         START_TIMES: sum(max(0, len({c.start_minute for c in s}) - 1) for s in shifts),
     }
     if any(option.optional for option in problem.options):
@@ -80,9 +97,11 @@ class RosterModel:
         self.works: list[list[cp_model.LinearExprT]] = []
         self.terms: dict[str, Term] = {}
         # Auxiliary variables, kept so that a hint can give every variable a value.
-        self.on: list[cp_model.IntVar] = []
-        self.missing: list[cp_model.IntVar] = []
-        self.short: list[cp_model.IntVar] = []
+        # serve[a][q, t]: agent a (who serves several queues) serves queue q in slot t.
+        self.serve: list[dict[tuple[int, int], cp_model.IntVar]] = [{} for _ in problem.options]
+        self.on: dict[tuple[int, int], cp_model.IntVar] = {}  # agents serving queue q in slot t
+        self.missing: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.short: dict[tuple[int, int], cp_model.IntVar] = {}
         self.starts_at: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
         self.extra_starts: dict[int, cp_model.IntVar] = {}
         # hired[a] for optional agents; 1 for everyone else
@@ -100,9 +119,10 @@ class RosterModel:
         self.add_min_rest()
         self.add_max_consecutive_days()
         if with_objective:
-            on = self.add_coverage()
-            self.add_uncovered_term(on)
-            self.add_shortfall_term(on)
+            self.add_coverage()
+            self.add_min_activity()
+            self.add_uncovered_term()
+            self.add_shortfall_term()
             self.add_start_time_term()
             if self.hired:
                 self.add_hires_term()
@@ -119,12 +139,14 @@ class RosterModel:
                 )
             self.choices.append(agent_days)
 
-    def add_hint(self, shifts: list[list[Candidate]]) -> dict[str, int]:
-        """Hint a complete roster: the chosen shifts per agent and every variable they imply.
+    def add_hint(self, shifts: list[list[Candidate]], serving: Serving) -> dict[str, int]:
+        """Hint a complete roster: the chosen shifts and queues per agent and every
+        variable they imply.
 
         Returns the roster's objective terms, for when the search finds nothing better.
         """
-        on = agents_on(self.problem, shifts)
+        problem = self.problem
+        on = queues_on(problem, shifts, serving)
         for a, agent_days in enumerate(self.choices):
             chosen = {id(c) for c in shifts[a]}
             starts = {c.start_minute for c in shifts[a]}
@@ -140,14 +162,23 @@ class RosterModel:
                 self.model.add_hint(self.extra_starts[a], max(0, len(starts) - 1))
             if a in self.hired:
                 self.model.add_hint(self.hired[a], bool(shifts[a]))
-        floor = self.problem.scenario.staffing.min_agents
-        required = self.problem.required_per_slot
-        for t in range(len(self.on)):
-            self.model.add_hint(self.on[t], on[t])
-            self.model.add_hint(self.missing[t], max(0, floor - on[t]))
-            self.model.add_hint(self.short[t], max(0, required[t] - on[t]))
-        values = term_values(self.problem, shifts, on)
+            for (q, t), var in self.serve[a].items():
+                self.model.add_hint(var, serving[a].get(t) == q)
+        for (q, t), var in self.on.items():
+            self.model.add_hint(var, on[q][t])
+        for (q, t), var in self.missing.items():
+            self.model.add_hint(var, max(0, problem.queue_floor[q][t] - on[q][t]))
+        for (q, t), var in self.short.items():
+            self.model.add_hint(var, max(0, problem.queue_required[q][t] - on[q][t]))
+        values = term_values(problem, shifts, serving)
         return {name: value for name, value in values.items() if name in self.terms}
+
+    def serving(self, solver: cp_model.CpSolver) -> Serving:
+        """The queue each agent serves in each slot of their shifts, in a solution."""
+        return [
+            {t: q for (q, t), var in agent.items() if solver.boolean_value(var)}
+            for agent in self.serve
+        ]
 
     # --- hard rules ----------------------------------------------------------------
 
@@ -207,49 +238,118 @@ class RosterModel:
 
     # --- coverage and objective ----------------------------------------------------
 
-    def add_coverage(self) -> list[cp_model.IntVar]:
-        """``on[t]``: agents working in fine slot t (the roster wraps around the week)."""
-        slots = self.problem.slots
-        covering: list[list[cp_model.IntVar]] = [[] for _ in range(slots)]
-        for agent_days in self.choices:
+    def add_coverage(self) -> None:
+        """``on[q, t]``: agents serving queue q in fine slot t (the roster wraps around
+        the week). An agent who serves several queues serves exactly one of them in
+        each slot they work (``serve``); one who serves one queue counts on it."""
+        problem = self.problem
+        slots = problem.slots
+        covering: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+        for a, agent_days in enumerate(self.choices):
+            option = problem.options[a]
+            working: dict[int, list[cp_model.IntVar]] = {}
             for day in agent_days:
                 for candidate, var in day:
-                    for t in self.problem.slots_of(candidate):
-                        covering[t % slots].append(var)
-        on = []
-        for t in range(slots):
-            count = self.model.new_int_var(0, len(covering[t]), f"on[{t}]")
-            self.model.add(count == sum(covering[t]))
-            on.append(count)
-        self.on = on
-        return on
+                    for t in problem.slots_of(candidate):
+                        working.setdefault(t % slots, []).append(var)
+            if not option.switches:
+                for t, variables in working.items():
+                    covering.setdefault((option.queues[0], t), []).extend(variables)
+                continue
+            for t, variables in working.items():
+                serve = {q: self.model.new_bool_var(f"serve[{a},{q},{t}]") for q in option.queues}
+                self.model.add(sum(serve.values()) == sum(variables))
+                for q, var in serve.items():
+                    self.serve[a][q, t] = var
+                    covering.setdefault((q, t), []).append(var)
+        for q in range(problem.queue_count):
+            required, floor = problem.queue_required[q], problem.queue_floor[q]
+            for t in range(slots):
+                if not (required[t] or floor[t]):
+                    continue  # nothing to count: the queue needs nobody here
+                variables = covering.get((q, t), [])
+                count = self.model.new_int_var(0, len(variables), f"on[{q},{t}]")
+                self.model.add(count == sum(variables))
+                self.on[q, t] = count
 
-    def add_uncovered_term(self, on: list[cp_model.IntVar]) -> None:
-        """Agents missing below ``min_agents``, per fine slot: the hours nobody is on."""
-        floor = self.problem.scenario.staffing.min_agents
-        missing = []
-        for t, count in enumerate(on):
-            miss = self.model.new_int_var(0, floor, f"missing[{t}]")
+    def add_min_activity(self) -> None:
+        """A block on one queue lasts at least ``min_activity_minutes`` unless it is the
+        whole shift: a switch of queue inside a shift needs that long on either side.
+
+        ``continues[t]`` is 1 when the agent works slot t in a shift that began
+        earlier, so a queue ending at t + 1 with ``continues[t + 1]`` is a switch.
+        """
+        for a, option in enumerate(self.problem.options):
+            length = self.problem.min_activity_slots(option)
+            if option.switches and length > 1 and self.serve[a]:
+                self._hold_blocks(a, length)
+
+    def _hold_blocks(self, a: int, length: int) -> None:
+        problem, serve = self.problem, self.serve[a]
+        slots, queues = problem.slots, problem.options[a].queues
+        starting: dict[int, list[cp_model.IntVar]] = {}
+        for day in self.choices[a]:
+            for candidate, var in day:
+                starting.setdefault(problem.slots_of(candidate).start % slots, []).append(var)
+        worked = {t for _, t in serve}
+
+        def continues(t: int) -> Any:  # a linear expression or 0
+            t %= slots
+            if t not in worked:
+                return 0
+            return sum(serve[q, t] for q in queues) - sum(starting.get(t, []))
+
+        def serves(q: int, t: int) -> Any:
+            return serve.get((q, t % slots), 0)
+
+        for q, t in serve:
+            ends_by_switch = serve[q, t] - serves(q, t + 1) + continues(t + 1) - 1
+            starts_by_switch = serve[q, t] - serves(q, t - 1) + continues(t) - 1
+            for j in range(1, length):
+                # Ending at t by a switch: served, in this shift, for the slots before.
+                self.model.add(ends_by_switch <= serves(q, t - j))
+                self.model.add(ends_by_switch <= continues(t - j + 1))
+                # Starting at t by a switch: served, in this shift, for the slots after.
+                self.model.add(starts_by_switch <= serves(q, t + j))
+                self.model.add(starts_by_switch <= continues(t + j))
+
+    def add_uncovered_term(self) -> None:
+        """Agents missing below each open queue's ``min_agents``, per fine slot,
+        weighted by the queue's priority: the hours nobody is on."""
+        problem = self.problem
+        terms: list[cp_model.LinearExprT] = []
+        upper = 0
+        for (q, t), count in self.on.items():
+            floor = problem.queue_floor[q][t]
+            if not floor:
+                continue
+            miss = self.model.new_int_var(0, floor, f"missing[{q},{t}]")
             self.model.add(miss + count >= floor)
-            missing.append(miss)
-        self.missing = missing
-        self.terms[UNCOVERED] = Term(cp_model.LinearExpr.sum(missing), floor * len(on))
+            self.missing[q, t] = miss
+            terms.append(miss if problem.priorities[q] == 1 else problem.priorities[q] * miss)
+            upper += problem.priorities[q] * floor
+        self.terms[UNCOVERED] = Term(cp_model.LinearExpr.sum(terms), upper)
 
-    def add_shortfall_term(self, on: list[cp_model.IntVar]) -> None:
-        """Agents short of the requirement, per fine slot.
+    def add_shortfall_term(self) -> None:
+        """Agents short of each queue's requirement, per fine slot, weighted by priority.
 
         Overstaffing needs no term of its own: every agent works exactly their
         contract, so total scheduled time is fixed and overstaffing equals
         shortfall plus a constant. Minimising one minimises the other.
         """
-        required = self.problem.required_per_slot
-        short = []
-        for t, count in enumerate(on):
-            gap = self.model.new_int_var(0, required[t], f"short[{t}]")
-            self.model.add(gap + count >= required[t])
-            short.append(gap)
-        self.short = short
-        self.terms[SHORTFALL] = Term(cp_model.LinearExpr.sum(short), sum(required))
+        problem = self.problem
+        terms: list[cp_model.LinearExprT] = []
+        upper = 0
+        for (q, t), count in self.on.items():
+            required = problem.queue_required[q][t]
+            if not required:
+                continue
+            gap = self.model.new_int_var(0, required, f"short[{q},{t}]")
+            self.model.add(gap + count >= required)
+            self.short[q, t] = gap
+            terms.append(gap if problem.priorities[q] == 1 else problem.priorities[q] * gap)
+            upper += problem.priorities[q] * required
+        self.terms[SHORTFALL] = Term(cp_model.LinearExpr.sum(terms), upper)
 
     def add_start_time_term(self) -> None:
         """Distinct local start times per agent beyond the first: prefer one start time."""

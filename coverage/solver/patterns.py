@@ -7,7 +7,8 @@ generation followed by a dive, as in crew and nurse rostering:
 
 1. A master linear programme chooses how many agents of each class work each
    known pattern, minimising shortfall (and, before it, agents missing below
-   the floor).
+   the floor). With several queues it works on their sum (heads on shift);
+   which queue each agent serves is chosen afterwards.
 2. Pricing: for each class, an exact single-agent CP-SAT model finds the weeks
    worth most at the master's dual prices. Weeks that would improve the master
    are added as patterns, and 1-2 repeat until none would.
@@ -123,12 +124,13 @@ class _Master:
         solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self.solver = solver
         self.problem = problem
-        floor = problem.scenario.staffing.min_agents
         floor_weight = sum(problem.required_per_slot) + 1
         objective = solver.Objective()
         self.demand: list[pywraplp.Constraint] = []
         self.floor: list[pywraplp.Constraint] = []
-        for t, required in enumerate(problem.required_per_slot):
+        for t, (required, floor) in enumerate(
+            zip(problem.required_per_slot, problem.floor_per_slot, strict=True)
+        ):
             short, missing = solver.NumVar(0, math.inf, ""), solver.NumVar(0, math.inf, "")
             objective.SetCoefficient(short, 1)
             objective.SetCoefficient(missing, floor_weight)
@@ -175,12 +177,12 @@ class _Master:
         cover = self.patterns[k][week][1]
         self.left[k] -= n
         self.members[k].SetBounds(self.left[k], self.left[k])
-        floor = self.problem.scenario.staffing.min_agents
+        floor = self.problem.floor_per_slot
         required = self.problem.required_per_slot
         for t, count in cover.items():
             self.on[t] += n * count
             self.demand[t].SetLb(required[t] - self.on[t])
-            self.floor[t].SetLb(floor - self.on[t])
+            self.floor[t].SetLb(floor[t] - self.on[t])
 
 
 class _Patterns:

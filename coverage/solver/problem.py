@@ -22,6 +22,12 @@ class AgentOptions:
     contract: Contract
     days: tuple[tuple[Candidate, ...], ...]
     optional: bool = False  # a hypothetical hire the solver may leave out
+    queues: tuple[int, ...] = (0,)  # indices of the queues the agent serves
+
+    @property
+    def switches(self) -> bool:
+        """Whether the agent serves more than one queue, so when is a choice."""
+        return len(self.queues) > 1
 
 
 def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int]]]:
@@ -50,9 +56,10 @@ def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int
 class Problem:
     """A scenario turned into candidates and requirements on one UTC grid.
 
-    The grid step is the gcd of the reporting interval and every candidate's
-    start offset and length, so coverage on it is exact: 15 minutes when a
-    45-minute zone such as Asia/Kathmandu is in the team.
+    The grid step is the gcd of the reporting interval, every candidate's start
+    offset and length, and every queue's opening and closing minute, so coverage
+    on it is exact: 15 minutes when a 45-minute zone such as Asia/Kathmandu is
+    in the team or sets a queue's hours.
     """
 
     scenario: Scenario
@@ -68,12 +75,14 @@ class Problem:
     ) -> Problem:
         """Candidates for every agent; those in ``optional`` may be left out entirely."""
         requirements = requirements or build_requirements(scenario)
+        index = {queue.name: q for q, queue in enumerate(requirements.queues)}
         options = tuple(
             AgentOptions(
                 agent,
                 agent.contract(scenario.week_dates),
                 tuple(tuple(day) for day in candidates_for(agent, scenario.week_dates)),
                 agent.id in optional,
+                tuple(index[name] for name in scenario.skills_of(agent)),
             )
             for agent in scenario.agents
         )
@@ -86,6 +95,9 @@ class Problem:
     @cached_property
     def step_minutes(self) -> int:
         step = self.week.interval_minutes
+        for queue in self.requirements.queues:
+            for minute in queue.boundaries():
+                step = math.gcd(step, minute)
         for option in self.options:
             for day in option.days:
                 for candidate in day:
@@ -105,7 +117,40 @@ class Problem:
         first = self.week.minute_of_week(candidate.shift.start_utc) // self.step_minutes
         return range(first, first + candidate.minutes // self.step_minutes)
 
+    @property
+    def queue_count(self) -> int:
+        return len(self.requirements.queues)
+
+    @cached_property
+    def priorities(self) -> tuple[int, ...]:
+        return tuple(queue.priority for queue in self.requirements.queues)
+
+    @cached_property
+    def queue_required(self) -> tuple[tuple[int, ...], ...]:
+        """Agents each queue requires in each fine slot (0 while it is closed)."""
+        return tuple(
+            tuple(int(r) for r in queue.required_minutes[:: self.step_minutes])
+            for queue in self.requirements.queues
+        )
+
+    @cached_property
+    def queue_floor(self) -> tuple[tuple[int, ...], ...]:
+        """Each queue's ``min_agents`` floor in each fine slot (0 while it is closed)."""
+        return tuple(
+            tuple(int(f) for f in queue.floor_minutes[:: self.step_minutes])
+            for queue in self.requirements.queues
+        )
+
     @cached_property
     def required_per_slot(self) -> tuple[int, ...]:
-        per_interval = self.week.interval_minutes // self.step_minutes
-        return tuple(r for r in self.requirements.required for _ in range(per_interval))
+        """Agents required in each fine slot, summed over the queues."""
+        return tuple(sum(column) for column in zip(*self.queue_required, strict=True))
+
+    @cached_property
+    def floor_per_slot(self) -> tuple[int, ...]:
+        """The floors of the queues open in each fine slot, summed."""
+        return tuple(sum(column) for column in zip(*self.queue_floor, strict=True))
+
+    def min_activity_slots(self, option: AgentOptions) -> int:
+        """The agent's shortest block on one queue, in whole fine slots (rounded up)."""
+        return max(1, math.ceil(option.agent.rules.min_activity_minutes / self.step_minutes))

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from coverage.models import Scenario, SolverSettings
 from coverage.roster import Roster
 from coverage.shifts import Candidate
+from coverage.solver.activities import activities_of, serve_greedily
 from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
 from coverage.solver.memory import check_memory, coverage_terms
@@ -30,6 +31,7 @@ from coverage.solver.model import (
     TERMS,
     UNCOVERED,
     RosterModel,
+    Serving,
     term_values,
 )
 from coverage.solver.patterns import pattern_start
@@ -262,6 +264,7 @@ class _Search:
         self.interrupted = False
         self.work_done = 0.0
         self.chosen: list[list[Candidate]] = []
+        self.serving: Serving = [{} for _ in problem.options]
         self.values: dict[str, int] = {}
         self.complete = False  # the first roster gives every agent their contract
         self.found = False
@@ -296,6 +299,7 @@ class _Search:
         """The full model, hinted with the first roster (the fallback if the search
         finds nothing better); no model when it could not be built in the time left."""
         self.chosen = chosen
+        self.serving = serve_greedily(self.problem, chosen)
         self.complete = all(
             shifts or option.optional or option.contract.minutes == 0
             for shifts, option in zip(chosen, self.problem.options, strict=True)
@@ -309,7 +313,7 @@ class _Search:
         if max_optional is not None:
             model.add_hire_limit(max_optional)
         model.add_known_bounds(self.known)
-        self.values = model.add_hint(chosen)
+        self.values = model.add_hint(chosen, self.serving)
         self.model = model
         self.build_seconds = self.elapsed()
         if self.on_progress and self.complete:
@@ -374,6 +378,7 @@ class _Search:
             [c for day in agent_days for c, var in day if solver.boolean_value(var)]
             for agent_days in model.choices
         ]
+        self.serving = model.serving(solver)
         if not last:
             model.hold_stage(names, int(solver.objective_value))
             _hint_solution(model, solver)
@@ -415,7 +420,12 @@ class _Search:
             working = (o.agent for o in problem.options if not o.optional or o.agent.id in hired)
             team = team.replace(agents=tuple(working))
         shifts = tuple(c.shift for agent_shifts in self.chosen for c in agent_shifts)
-        roster = Roster(team, problem.requirements, shifts if found else ())
+        activities = activities_of(problem, self.chosen, self.serving)
+        roster = (
+            Roster(team, problem.requirements, shifts, activities)
+            if found
+            else Roster(team, problem.requirements)
+        )
         common: dict[str, Any] = {
             "runtime": self.elapsed(),
             "roster": roster,
@@ -433,7 +443,7 @@ class _Search:
             return Result(status, None, None, **common)
         # From the roster itself: a stage that stopped early leaves the later
         # terms' variables free (a start time may be marked used and not be).
-        values = term_values(problem, self.chosen)
+        values = term_values(problem, self.chosen, self.serving)
         if self.model is not None:
             values = {n: v for n, v in values.items() if n in self.model.terms}
         hours_per_slot = problem.step_minutes / 60

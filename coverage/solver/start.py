@@ -16,6 +16,7 @@ from datetime import datetime
 from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
+from coverage.solver.activities import QueueNeed, serve_shift
 from coverage.solver.model import START_TIMES, RosterModel
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.timegrid import Shift
@@ -88,32 +89,32 @@ def greedy_start(
     """Shifts per agent: those of ``start_roster`` where it has them, else chosen
     one agent at a time against the remaining need.
 
-    A slot below the ``min_agents`` floor is worth more than all shortfall
-    elsewhere, mirroring the objective's priorities. Agents with the fewest
+    A slot below a queue's ``min_agents`` floor is worth more than all shortfall
+    elsewhere, mirroring the objective's priorities; an agent who serves several
+    queues values each slot at the queue that needs them most there. Agents with the fewest
     candidate shifts choose first, since they have the least room. Optional
     (hypothetical) agents not in ``start_roster`` are left out. After
     ``deadline`` (a ``time.perf_counter`` value) the remaining agents take
     their ``feasible`` week as it is, so a short time limit is kept.
     """
-    slots = problem.slots
-    required = problem.required_per_slot
-    floor = problem.scenario.staffing.min_agents
-    on = [0] * slots
-    floor_weight = slots + 1
+    need = QueueNeed(problem)
     chosen: list[list[Candidate]] = [[] for _ in problem.options]
 
     def take(a: int, shifts: list[Candidate]) -> None:
         chosen[a] = shifts
         for candidate in shifts:
-            for t in problem.slots_of(candidate):
-                on[t % slots] += 1
+            serve_shift(problem, problem.options[a], candidate, need)
 
     kept = _kept(problem, start_roster)
     for a, shifts in kept.items():
         take(a, shifts)
     order = sorted(
         (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
-        key=lambda a: (sum(len(day) for day in problem.options[a].days), a),
+        key=lambda a: (
+            len(problem.options[a].queues),
+            sum(len(day) for day in problem.options[a].days),
+            a,
+        ),
     )
     for a in order:
         option = problem.options[a]
@@ -121,15 +122,7 @@ def greedy_start(
             take(a, list(feasible[a]))
             continue
         gains = [
-            [
-                sum(
-                    (floor_weight if on[t % slots] < floor else 0)
-                    + (1 if on[t % slots] < required[t % slots] else 0)
-                    for t in problem.slots_of(candidate)
-                )
-                for candidate in day
-            ]
-            for day in option.days
+            [need.candidate_gain(option, candidate) for candidate in day] for day in option.days
         ]
         try:
             week = solve_agent_alone(problem, option, gains)
