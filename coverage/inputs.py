@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -206,12 +207,8 @@ def _skills(text: str, queues: tuple[str, ...], where: str) -> list[str]:
     names = [part.strip() for part in text.split(";") if part.strip()]
     for name in names:
         if name not in queues:
-            known = ", ".join(queues) if len(queues) > 1 else "the scenario has no [queues]"
-            raise InputError(
-                where,
-                f"unknown queue {name!r}; "
-                + (f"the queues are {known}" if len(queues) > 1 else known),
-            )
+            known = f"the queues are {', '.join(queues)}" if queues else "there are no [queues]"
+            raise InputError(where, f"unknown queue {name!r}; {known}")
     return names
 
 
@@ -478,7 +475,8 @@ def _read_queues(
     any ``[staffing]`` key overridden."""
     queues: list[Queue] = []
     for name, table in tables.items():
-        prefix = f"queues.{name}"
+        bare = re.fullmatch(r"[A-Za-z0-9_-]+", name) is not None
+        prefix = f"queues.{name}" if bare else f'queues."{name}"'
         if not isinstance(table, dict):
             raise InputError(f"{where} key {prefix}", f"must be a table like [{prefix}]")
         _known_keys(table, QUEUE_KEYS, f"{where} key {prefix}")
@@ -487,12 +485,13 @@ def _read_queues(
         overrides = {k: v for k, v in table.items() if k in Staffing.model_fields}
 
         def at(loc: str, prefix: str = prefix) -> str:
-            return f"{where} key {prefix}.{loc}".rstrip(".")
+            # The queue's name is its table's key.
+            return f"{where} key {prefix}" + ("" if loc in ("", "name") else f".{loc}")
 
-        own = _build(Staffing, {**staffing, **overrides}, at)
         fields = {k: table[k] for k in ("hours", "hours_timezone", "priority") if k in table}
         # The name and hours first, so that a mistake there is reported before the file is read.
         _build(_QueueHeader, {"name": name, **fields}, at)
+        own = _build(Staffing, {**staffing, **overrides}, at)
         forecast = read_forecast(forecast_path, week_start)
         queues.append(
             _build(Queue, {"name": name, "forecast": forecast, "staffing": own, **fields}, at)

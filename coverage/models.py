@@ -394,7 +394,7 @@ def parse_opening_hours(value: Any) -> Any:
 
 OpeningHours = Annotated[tuple[OpeningSpan, ...], BeforeValidator(parse_opening_hours)]
 ALWAYS_OPEN = (OpeningSpan(days=tuple(range(7)), start=0, end=24 * 60),)
-QUEUE_NAME = re.compile(r"^[\w][\w.-]*$")
+QUEUE_NAME = re.compile(r"^[^\W_][\w.-]*$")
 
 
 class ForecastRow(Frozen):

@@ -56,7 +56,7 @@ def solve_and_validate(scenario: Scenario, time_limit: float = 30) -> tuple[Resu
     """Every solver test goes through the independent validator."""
     result = solve(scenario, time_limit=time_limit, workers=1, seed=0)
     assert result.status is Status.OPTIMAL, result.status
-    validation = validate_roster(scenario, result.roster)
+    validation = validate_roster(scenario, result.roster, activities=result.roster.activities)
     assert validation.ok, validation.violations
     return result, validation
 

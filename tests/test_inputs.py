@@ -25,6 +25,7 @@ from coverage.models import Scenario
 DATA = Path(__file__).parent / "data"
 BROKEN = DATA / "broken"
 TINY = DATA / "tiny"
+QUEUES = DATA / "queues"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -123,6 +124,31 @@ CASES = (
     Broken("toml_invalid_syntax", "scenario.toml", ("invalid TOML", "line 8")),
     Broken("toml_unknown_zone", "scenario.toml key timezone",
            ("unknown time zone 'Europe/Dublim'",)),
+    # --- queues
+    Broken("queues_unknown_skill", "agents.csv row 3, column skills",
+           ("unknown queue 'klingon'", "the queues are english, german")),
+    Broken("queues_forecast_missing", "scenario.toml key queues.german.forecast",
+           ("is missing",)),
+    Broken("queues_hours_malformed", "scenario.toml key queues.german.hours",
+           ("'Mon-Fri 8-18' is not opening hours like", "08:00-18:00")),
+    Broken("queues_hours_unknown_day", "scenario.toml key queues.german.hours",
+           ("expected a day Mon..Sun", "'Fry'")),
+    Broken("queues_hours_timezone_unknown", "scenario.toml key queues.german.hours_timezone",
+           ("unknown time zone 'Europe/Berln'",)),
+    Broken("queues_unknown_key", "scenario.toml key queues.german.opening", ("unknown key",)),
+    Broken("queues_and_forecast", "scenario.toml key forecast",
+           ("either [forecast] or [queues.NAME]", "not both")),
+    Broken("queues_priority_zero", "scenario.toml key queues.german.priority",
+           ("greater than or equal to 1", "0")),
+    Broken("queues_forecast_short", "german.csv",
+           ("to 2026-03-29T00:00:00Z",
+            "the week runs 2026-03-23T00:00:00Z to 2026-03-30T00:00:00Z")),
+    Broken("queues_staffing_override_bad", "scenario.toml key queues.german.aht_seconds",
+           ("valid number", "'slow'")),
+    Broken("queues_min_activity_negative", "scenario.toml key rules.min_activity_minutes",
+           ("greater than or equal to 0", "-30")),
+    Broken("queues_name_with_space", 'scenario.toml key queues."german chat"',
+           ("queue name 'german chat'", "letters, digits")),
     # --- only the pre-solve contract check (coverage/solver/contracts.py) finds this
     Broken("contract_cannot_fit", "agents.csv row 2",
            ("agent 'd1' cannot work 40 h", "at most 16 h"), loader=False),
@@ -377,3 +403,45 @@ def test_time_off_outside_the_week_and_touching_availability_rows_are_accepted(
     d1 = scenario.agent("d1")
     assert d1.contract(scenario.week_dates).days_off == 1
     assert d1.work_windows(0) == [(9 * 60, 17 * 60)]
+
+
+def queues_copy_with(folder: Path, toml: dict[str, str], files: dict[str, str]) -> Path:
+    """A copy of the queues scenario (and the tiny one it borrows a forecast from), its
+    ``scenario.toml`` with each ``toml`` text replaced, and ``files`` written over it."""
+    shutil.copytree(TINY, folder / "tiny")
+    shutil.copytree(QUEUES, folder / "queues")
+    path = folder / "queues" / "scenario.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in toml.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    for name, content in files.items():
+        (folder / "queues" / name).write_text(content, encoding="utf-8")
+    return path
+
+
+def test_opening_hours_that_wrap_past_midnight_are_accepted(tmp_path: Path) -> None:
+    hours = {'"Mon-Fri 08:00-18:00"': '"Mon-Fri 18:00-08:00"'}
+    path = queues_copy_with(tmp_path, hours, {})
+    german = load_scenario(path).queue("german")
+    assert [str(span) for span in german.hours] == ["Mon-Fri 18:00-08:00"]
+    assert german.hours[0].minutes == 14 * 60
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, stderr_of(result) or result.output
+
+
+def test_an_empty_skills_cell_means_every_queue(tmp_path: Path) -> None:
+    agents = (
+        "id,name,timezone,skills\n"
+        "d1,Aoife Byrne,Europe/Dublin,german\n"
+        "d2,Cian Walsh,Europe/Dublin,\n"  # empty: every queue
+    )
+    path = queues_copy_with(tmp_path, {}, {"agents.csv": agents})
+    scenario = load_scenario(path)
+    assert scenario.queue_names == ("english", "german")
+    assert scenario.skills_of(scenario.agent("d1")) == ("german",)
+    assert scenario.agent("d2").skills == ()
+    assert scenario.skills_of(scenario.agent("d2")) == scenario.queue_names
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, stderr_of(result) or result.output

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from coverage.models import Scenario
 from coverage.solver import Problem, Status, solve
+from coverage.solver.activities import serve_greedily
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import RosterModel
 from coverage.solver.patterns import pattern_start
 from coverage.timegrid import Shift
-from coverage.solver.activities import serve_greedily
 from coverage.validate import Validation, validate_roster
 from tests.conftest import WEEK_OF_OCTOBER, agent, scenario
 

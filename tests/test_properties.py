@@ -7,7 +7,10 @@ For every generated scenario:
   and ``gaps.csv``;
 - uncovered time never increases when an agent is added or availability
   widens (both solved to proven optimality);
-- a hire's claimed gain is reproduced by re-planning the team with the hire.
+- a hire's claimed gain is reproduced by re-planning the team with the hire;
+- with queues (random hours in random zones, skills, priorities and shortest
+  blocks), every roster and its activities pass the validator, the solver's
+  terms equal the validator's, and the LP bound never exceeds them.
 
 CI runs a bounded profile; ``HYPOTHESIS_PROFILE=thorough`` runs ten times more.
 """
@@ -20,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +35,7 @@ from coverage.models import (
     AvailabilityWindow,
     Forecast,
     ForecastRow,
+    Queue,
     Rules,
     Scenario,
     SolverSettings,
@@ -207,3 +212,86 @@ def test_a_hires_claimed_gain_is_reproduced_by_re_planning(scenario: Scenario) -
         assume(option.result.stages[0].status is Status.OPTIMAL)
         after = uncovered_when_proven(option.scenario)
         assert option.uncovered_closed == round(before - after, 4)
+
+
+# --- queues -------------------------------------------------------------------------------
+
+HOURS = (
+    "24/7",
+    "Mon-Fri 08:00-18:00",
+    "Mon-Fri 20:00-04:00",  # wraps midnight
+    "Sat,Sun 10:00-16:00",
+    "Mon-Sun 09:30-17:15",
+)
+
+
+@st.composite
+def queued_scenarios(draw: st.DrawFn) -> Scenario:
+    """A random scenario whose forecast is split into two or three queues, each with
+    its own hours (in a random zone), floor and priority, and agents with random
+    skills (some with none: every queue) and shortest blocks."""
+    base = draw(scenarios(max_agents=3))
+    count = draw(st.integers(2, 3))
+    names = ("en", "de", "ja")[:count]
+    noise = random.Random(draw(st.integers(0, 10_000)))
+    first = base.week_start_utc - timedelta(days=2)
+    queues = []
+    for name in names:
+        rows = tuple(
+            ForecastRow(start=first + timedelta(hours=h), required=noise.choice([0, 1, 1, 2]))
+            for h in range(11 * 24)
+        )
+        queues.append(
+            Queue(
+                name=name,
+                forecast=Forecast(kind="required", step_minutes=60, rows=rows),
+                hours=draw(st.sampled_from(HOURS)),
+                hours_timezone=draw(st.sampled_from(ZONES)),
+                priority=draw(st.integers(1, 3)),
+                staffing=Staffing(min_agents=draw(st.integers(0, 1))),
+            )
+        )
+    team = []
+    for member in base.agents:
+        skills = draw(st.sets(st.sampled_from(names), max_size=count))
+        minimum = draw(st.sampled_from([0, 30, 60, 90]))
+        team.append(
+            member.replace(
+                skills=tuple(n for n in names if n in skills),
+                rules=member.rules.replace(min_activity_minutes=minimum),
+            )
+        )
+    return Scenario(
+        name="queues",
+        week_start=base.week_start,
+        timezone=base.timezone,
+        interval_minutes=base.interval_minutes,
+        agents=tuple(team),
+        queues=tuple(queues),
+        solver=base.solver,
+    )
+
+
+@settings(max_examples=20 * SCALE, **COMMON)  # type: ignore[arg-type]
+@given(queued_scenarios())
+def test_every_roster_with_queues_passes_the_validator_and_never_beats_the_lp_bound(
+    scenario: Scenario,
+) -> None:
+    result = planned(scenario)
+    assert result.found_roster
+    roster = result.roster
+    validation = validate_roster(scenario, roster, activities=roster.activities)
+    assert validation.ok, validation.violations
+    weighted = {"uncovered_agent_hours": 0.0, "shortfall_agent_hours": 0.0}
+    for queue, measured in zip(scenario.queues, validation.coverage.queues, strict=True):
+        totals = measured.totals()
+        for key in weighted:
+            weighted[key] += queue.priority * totals[key]
+    assert result.lower_bound is not None
+    assert result.lower_bound.uncovered_agent_hours <= weighted["uncovered_agent_hours"] + 1e-6
+    assert result.lower_bound.shortfall_agent_hours <= weighted["shortfall_agent_hours"] + 1e-6
+    # The solver's own count of its terms agrees with the validator's.
+    assert result.terms["uncovered"] == pytest.approx(weighted["uncovered_agent_hours"])
+    assert result.terms["shortfall"] == pytest.approx(weighted["shortfall_agent_hours"])
+    # Every minute of every shift is in exactly one activity.
+    assert sum(a.minutes for a in roster.activities) == sum(s.minutes for s in roster)

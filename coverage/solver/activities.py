@@ -45,6 +45,18 @@ class QueueNeed:
         """An upper bound on what the shift is worth: the best queue in every slot."""
         return sum(self.best_gain(option, t) for t in self.problem.slots_of(candidate))
 
+    def cost(self) -> int:
+        """What is still missing, in the units of ``gain``: floors, then shortfall."""
+        problem, total = self.problem, 0
+        for q, priority in enumerate(problem.priorities):
+            floor, required = problem.queue_floor[q], problem.queue_required[q]
+            for f, r, n in zip(floor, required, self.on[q], strict=True):
+                if n < f:
+                    total += priority * self.floor_weight * (f - n)
+                if n < r:
+                    total += priority * (r - n)
+        return total
+
     def add(self, q: int, t: int, n: int = 1) -> None:
         self.on[q][t % self.problem.slots] += n
 

@@ -8,7 +8,6 @@ repeats weekly, so coverage, rest and consecutive days wrap around the week.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -274,10 +273,11 @@ class RosterModel:
 
     def add_min_activity(self) -> None:
         """A block on one queue lasts at least ``min_activity_minutes`` unless it is the
-        whole shift: a switch of queue inside a shift needs that long on either side.
+        whole shift.
 
-        ``continues[t]`` is 1 when the agent works slot t in a shift that began
-        earlier, so a queue ending at t + 1 with ``continues[t + 1]`` is a switch.
+        ``switch[t]`` is 1 when the agent changes queue at the start of slot t
+        inside a shift. Two switches are at least the shortest block apart, and
+        a switch is at least that far from the shift's start and its end.
         """
         for a, option in enumerate(self.problem.options):
             length = self.problem.min_activity_slots(option)
@@ -285,33 +285,31 @@ class RosterModel:
                 self._hold_blocks(a, length)
 
     def _hold_blocks(self, a: int, length: int) -> None:
-        problem, serve = self.problem, self.serve[a]
+        problem, serve, model = self.problem, self.serve[a], self.model
         slots, queues = problem.slots, problem.options[a].queues
         starting: dict[int, list[cp_model.IntVar]] = {}
+        ending: dict[int, list[cp_model.IntVar]] = {}  # shifts whose last slot is t - 1
         for day in self.choices[a]:
             for candidate, var in day:
-                starting.setdefault(problem.slots_of(candidate).start % slots, []).append(var)
-        worked = {t for _, t in serve}
-
-        def continues(t: int) -> Any:  # a linear expression or 0
-            t %= slots
-            if t not in worked:
-                return 0
-            return sum(serve[q, t] for q in queues) - sum(starting.get(t, []))
-
-        def serves(q: int, t: int) -> Any:
-            return serve.get((q, t % slots), 0)
-
-        for q, t in serve:
-            ends_by_switch = serve[q, t] - serves(q, t + 1) + continues(t + 1) - 1
-            starts_by_switch = serve[q, t] - serves(q, t - 1) + continues(t) - 1
-            for j in range(1, length):
-                # Ending at t by a switch: served, in this shift, for the slots before.
-                self.model.add(ends_by_switch <= serves(q, t - j))
-                self.model.add(ends_by_switch <= continues(t - j + 1))
-                # Starting at t by a switch: served, in this shift, for the slots after.
-                self.model.add(starts_by_switch <= serves(q, t + j))
-                self.model.add(starts_by_switch <= continues(t + j))
+                covered = problem.slots_of(candidate)
+                starting.setdefault(covered.start % slots, []).append(var)
+                ending.setdefault(covered.stop % slots, []).append(var)
+        worked = sorted({t for _, t in serve})
+        switch = {t: model.new_bool_var(f"switch[{a},{t}]") for t in worked}
+        for t in worked:
+            before = (t - 1) % slots
+            for q in queues:
+                # Serving q now but not in the slot before, in a shift that began earlier.
+                model.add(
+                    switch[t] >= serve[q, t] - serve.get((q, before), 0) - sum(starting.get(t, []))
+                )
+            window = [switch[(t + j) % slots] for j in range(length) if (t + j) % slots in switch]
+            if len(window) > 1:
+                model.add(sum(window) <= 1)
+            near_start = [v for j in range(length) for v in starting.get((t - j) % slots, [])]
+            near_end = [v for j in range(1, length) for v in ending.get((t + j) % slots, [])]
+            for variable in near_start + near_end:
+                model.add(switch[t] + variable <= 1)
 
     def add_uncovered_term(self) -> None:
         """Agents missing below each open queue's ``min_agents``, per fine slot,

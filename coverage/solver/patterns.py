@@ -323,5 +323,5 @@ def pattern_start(
         # Out of time: the agents still open each take their best week in turn.
         fixed = [c.shift for week in weeks for c in week]
         deadline = started + seconds if fill_deadline is None else fill_deadline
-        return greedy_start(problem, fixed, feasible, deadline=deadline)
+        return greedy_start(problem, fixed, feasible, deadline=deadline)[0]
     return weeks

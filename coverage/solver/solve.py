@@ -138,6 +138,9 @@ ONE_WORKER_TIE_BREAK_FROM = 100
 GREEDY_SHARE = 2 / 3
 PATTERN_SHARE = 0.5
 PATTERN_FILL_SHARE = 0.9
+# With agents who serve several queues, the greedy start chooses every week again
+# against the others' (see ``greedy_start``) until this share of the time limit.
+IMPROVE_SHARE = 0.3
 
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
@@ -226,8 +229,8 @@ def solve_problem(
     check_memory(problem)
     feasible = check_contracts(problem)
     search = _Search(problem, settings, stages, started, on_progress, interruptible)
-    chosen = search.first_roster(start_roster, feasible)
-    search.build(chosen, max_optional)
+    chosen, serving = search.first_roster(start_roster, feasible)
+    search.build(chosen, serving, max_optional)
     for number, names in enumerate(stages):
         if not search.run_stage(number, names):
             break
@@ -276,9 +279,9 @@ class _Search:
 
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
-    ) -> list[list[Candidate]]:
+    ) -> tuple[list[list[Candidate]], Serving]:
         """Whole-week patterns for large teams, else or failing that greedy, each
-        within its share of the time limit."""
+        within its share of the time limit; and which queue each agent serves when."""
         problem, limit = self.problem, self.limit
         several = any(len(o.agent.rules.shift_minutes) > 1 for o in problem.options)
         large = len(problem.options) >= (
@@ -292,14 +295,16 @@ class _Search:
             fill_until = self.started + PATTERN_FILL_SHARE * limit
             chosen = pattern_start(problem, max(0.0, seconds), feasible, fill_until)
             if chosen is not None:
-                return chosen
-        return greedy_start(problem, start_roster, feasible, deadline)
+                return chosen, serve_greedily(problem, chosen)
+        improve_until = self.started + IMPROVE_SHARE * limit if not self.by_work else None
+        return greedy_start(problem, start_roster, feasible, deadline, improve_until)
 
-    def build(self, chosen: list[list[Candidate]], max_optional: int | None) -> None:
+    def build(
+        self, chosen: list[list[Candidate]], serving: Serving, max_optional: int | None
+    ) -> None:
         """The full model, hinted with the first roster (the fallback if the search
         finds nothing better); no model when it could not be built in the time left."""
-        self.chosen = chosen
-        self.serving = serve_greedily(self.problem, chosen)
+        self.chosen, self.serving = chosen, serving
         self.complete = all(
             shifts or option.optional or option.contract.minutes == 0
             for shifts, option in zip(chosen, self.problem.options, strict=True)

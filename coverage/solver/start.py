@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
 from coverage.solver.activities import QueueNeed, serve_shift
-from coverage.solver.model import START_TIMES, RosterModel
+from coverage.solver.model import START_TIMES, RosterModel, Serving
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.timegrid import Shift
 
@@ -80,34 +80,80 @@ def _kept(problem: Problem, roster: Sequence[Shift]) -> dict[int, list[Candidate
     return kept
 
 
+class _Placement:
+    """Shifts and queues per agent as they are placed, and what the queues still need."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.need = QueueNeed(problem)
+        self.chosen: list[list[Candidate]] = [[] for _ in problem.options]
+        self.serving: Serving = [{} for _ in problem.options]
+
+    def take(self, a: int, shifts: list[Candidate]) -> None:
+        option = self.problem.options[a]
+        self.chosen[a], self.serving[a] = shifts, {}
+        for candidate in shifts:
+            self.serving[a].update(serve_shift(self.problem, option, candidate, self.need))
+
+    def drop(self, a: int) -> tuple[list[Candidate], dict[int, int]]:
+        """Take the agent's week out of the count; returns it, to put back."""
+        option, problem = self.problem.options[a], self.problem
+        for candidate in self.chosen[a]:
+            for t in problem.slots_of(candidate):
+                q = self.serving[a][t % problem.slots] if option.switches else option.queues[0]
+                self.need.add(q, t, -1)
+        week = (self.chosen[a], self.serving[a])
+        self.chosen[a], self.serving[a] = [], {}
+        return week
+
+    def put_back(self, a: int, week: tuple[list[Candidate], dict[int, int]]) -> None:
+        option, problem = self.problem.options[a], self.problem
+        self.chosen[a], self.serving[a] = week
+        for candidate in self.chosen[a]:
+            for t in problem.slots_of(candidate):
+                q = self.serving[a][t % problem.slots] if option.switches else option.queues[0]
+                self.need.add(q, t)
+
+    def best_week(self, option: AgentOptions) -> list[Candidate] | None:
+        gains = [
+            [self.need.candidate_gain(option, candidate) for candidate in day]
+            for day in option.days
+        ]
+        return solve_agent_alone(self.problem, option, gains)
+
+
+# Rounds in which each agent's week is chosen again against everyone else's, when
+# agents serve several queues: the first pass places them one at a time, before
+# the need of the queues only they can serve is known.
+IMPROVE_ROUNDS = 5
+
+
 def greedy_start(
     problem: Problem,
     start_roster: Sequence[Shift] = (),
     feasible: Sequence[list[Candidate]] | None = None,
     deadline: float | None = None,
-) -> list[list[Candidate]]:
-    """Shifts per agent: those of ``start_roster`` where it has them, else chosen
-    one agent at a time against the remaining need.
+    improve_until: float | None = None,
+) -> tuple[list[list[Candidate]], Serving]:
+    """Shifts and queues per agent: those of ``start_roster`` where it has them, else
+    chosen one agent at a time against the remaining need.
 
     A slot below a queue's ``min_agents`` floor is worth more than all shortfall
     elsewhere, mirroring the objective's priorities; an agent who serves several
-    queues values each slot at the queue that needs them most there. Agents with the fewest
-    candidate shifts choose first, since they have the least room. Optional
-    (hypothetical) agents not in ``start_roster`` are left out. After
-    ``deadline`` (a ``time.perf_counter`` value) the remaining agents take
-    their ``feasible`` week as it is, so a short time limit is kept.
+    queues values each slot at the queue that needs them most there. Agents
+    who serve the fewest queues choose first, then those with the fewest
+    candidate shifts, since they have the least room. Optional (hypothetical)
+    agents not in ``start_roster`` are left out. After ``deadline`` (a
+    ``time.perf_counter`` value) the remaining agents take their ``feasible``
+    week as it is, so a short time limit is kept. When agents serve several
+    queues, up to ``IMPROVE_ROUNDS`` rounds then choose each week again against
+    all the others, keeping a change only if the team's need falls, until
+    ``improve_until`` (no rounds without it).
     """
-    need = QueueNeed(problem)
-    chosen: list[list[Candidate]] = [[] for _ in problem.options]
-
-    def take(a: int, shifts: list[Candidate]) -> None:
-        chosen[a] = shifts
-        for candidate in shifts:
-            serve_shift(problem, problem.options[a], candidate, need)
-
+    placed = _Placement(problem)
     kept = _kept(problem, start_roster)
     for a, shifts in kept.items():
-        take(a, shifts)
+        placed.take(a, shifts)
     order = sorted(
         (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
         key=lambda a: (
@@ -119,14 +165,38 @@ def greedy_start(
     for a in order:
         option = problem.options[a]
         if feasible is not None and deadline is not None and time.perf_counter() > deadline:
-            take(a, list(feasible[a]))
+            placed.take(a, list(feasible[a]))
             continue
-        gains = [
-            [need.candidate_gain(option, candidate) for candidate in day] for day in option.days
-        ]
         try:
-            week = solve_agent_alone(problem, option, gains)
+            week = placed.best_week(option)
         except Undecided:
             week = list(feasible[a]) if feasible is not None else []
-        take(a, week or [])
-    return chosen
+        placed.take(a, week or [])
+    if improve_until is not None and any(o.switches for o in problem.options):
+        _improve(placed, order, improve_until)
+    return placed.chosen, placed.serving
+
+
+def _improve(placed: _Placement, order: list[int], until: float) -> None:
+    for _ in range(IMPROVE_ROUNDS):
+        improved = False
+        for a in order:
+            if time.perf_counter() > until:
+                return
+            before = placed.need.cost()
+            old = placed.drop(a)
+            try:
+                week = placed.best_week(placed.problem.options[a])
+            except Undecided:
+                week = None
+            if week is None:
+                placed.put_back(a, old)
+                continue
+            placed.take(a, week)
+            if placed.need.cost() < before:
+                improved = True
+            else:
+                placed.drop(a)
+                placed.put_back(a, old)
+        if not improved:
+            return
