@@ -3,7 +3,10 @@
 Teams of 10, 50, 200 and 1000 agents spread over 10 zones (40 h / 5 days,
 07:00-22:00 local), with fixed 8-hour shifts or flexible 6-10-hour shifts, on
 30- or 15-minute intervals, and a follow-the-sun requirement with three
-regional peaks sized to the team's contracted hours. Each instance is solved in
+regional peaks sized to the team's contracted hours. With ``--queues`` the
+requirement is split into one 24/7 English queue and German, Portuguese and
+Japanese queues in their regions' business hours, and agents have one to three
+skills. Each instance is solved in
 a fresh process (so peak memory is its own) with 2 CP-SAT workers.
 
 Per instance: status, shortfall, the aggregate-LP lower bound and how far above
@@ -13,6 +16,7 @@ bound, when the coverage stage was proven optimal, total seconds, peak memory.
     python benchmarks/run.py                                  # the default set, seed 0
     python benchmarks/run.py --sizes 10 50 --seeds 0 1 2      # medians over seeds
     python benchmarks/run.py --protocol                       # the full protocol (long)
+    python benchmarks/run.py --sizes 200 --queues --seeds 0 1 2   # the queues instance
 
 Results are also written to benchmarks/results/latest.json.
 """
@@ -100,14 +104,84 @@ def generated_scenario(size: int, seed: int, interval: int = 30, flexible: bool 
     )
 
 
-def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, Any]:
+# The queues instance: (queue, zone of its hours, hours, share of the requirement,
+# zones whose agents may speak it). English is open 24/7 and takes the rest.
+LANGUAGES = (
+    ("german", "Europe/Berlin", "Mon-Fri 08:00-18:00", 0.12, ("Europe/Berlin", "Europe/Dublin")),
+    ("portuguese", "America/Sao_Paulo", "Mon-Fri 09:00-18:00", 0.08,
+     ("America/Sao_Paulo", "America/New_York")),
+    ("japanese", "Asia/Tokyo", "Mon-Fri 09:00-18:00", 0.06, ("Asia/Tokyo", "Asia/Manila")),
+)  # fmt: skip
+
+
+def queued_scenario(size: int, seed: int, interval: int = 30, flexible: bool = False):  # type: ignore[no-untyped-def]
+    """``generated_scenario`` with the requirement split into queues and skilled agents.
+
+    Each language queue takes its share of the requirement in its open hours;
+    English takes the rest (priority 2). In a language's zones about 70 % of the
+    agents speak it (and most of them English too), a few elsewhere do as well.
+    """
+    from coverage.models import Forecast, ForecastRow, Queue
+    from coverage.requirements import opening_spans, week_of
+
+    base = generated_scenario(size, seed, interval, flexible)
+    rng = random.Random(seed * 7919 + size)
+    rows = base.forecast.rows
+    week = base.week_start_utc
+    total = [row.required or 0.0 for row in rows]
+    english = list(total)
+    queues = []
+    for name, zone, hours, share, _ in LANGUAGES:
+        shell = Queue(name=name, forecast=base.forecast, hours=hours, hours_timezone=zone)
+        spans = opening_spans(shell, week_of(base))
+        required = []
+        for k, row in enumerate(rows):
+            minute = (row.start - week).total_seconds() // 60 % (7 * 24 * 60)
+            is_open = any(lo <= minute < hi for lo, hi in spans)
+            value = max(1, round(total[k] * share * 2)) if is_open else 0
+            english[k] = max(1.0, english[k] - value)
+            required.append(value)
+        forecast = Forecast(
+            kind="required",
+            step_minutes=interval,
+            rows=tuple(
+                ForecastRow(start=r.start, required=v) for r, v in zip(rows, required, strict=True)
+            ),
+        )
+        queues.append(shell.replace(forecast=forecast))
+    english_forecast = Forecast(
+        kind="required",
+        step_minutes=interval,
+        rows=tuple(
+            ForecastRow(start=r.start, required=round(v))
+            for r, v in zip(rows, english, strict=True)
+        ),
+    )
+    queues.insert(0, Queue(name="english", forecast=english_forecast, priority=2))
+    agents = []
+    for member in base.agents:
+        skills = []
+        for name, _, _, _, zones in LANGUAGES:
+            if (member.timezone in zones and rng.random() < 0.7) or rng.random() < 0.03:
+                skills.append(name)
+        if not skills or rng.random() < 0.85:
+            skills.insert(0, "english")
+        agents.append(member.replace(skills=tuple(skills[:3])))
+    return base.replace(name=f"bench-queues-{size}-{seed}", agents=tuple(agents),
+                        forecast=None, queues=tuple(queues))  # fmt: skip
+
+
+def run_one(
+    size: int, seed: int, interval: int, flexible: bool, queues: bool = False
+) -> dict[str, Any]:
     """Solve one instance in this process and measure it."""
     from coverage.solver import solve
     from coverage.solver.bound import above_bound, whole_bound
     from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED
     from coverage.solver.solve import FIRST_ROSTER
 
-    scenario = generated_scenario(size, seed, interval, flexible)
+    make = queued_scenario if queues else generated_scenario
+    scenario = make(size, seed, interval, flexible)
     events: list[tuple[float, float, str]] = []
     started = time.perf_counter()
     result = solve(
@@ -118,7 +192,8 @@ def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, An
     validation = result.validation if result.found_roster else None
     totals = validation.coverage.totals() if validation else {}
     bound = result.lower_bound
-    shortfall = totals.get("shortfall_agent_hours")
+    # With queues, the terms and the bound weigh each queue by its priority.
+    shortfall = result.terms.get("shortfall") if queues else totals.get("shortfall_agent_hours")
     above = None
     within_1 = None
     if bound is not None and shortfall is not None and result.weights:
@@ -139,7 +214,7 @@ def run_one(size: int, seed: int, interval: int, flexible: bool) -> dict[str, An
         "agents": size,
         "seed": seed,
         "interval": interval,
-        "shifts": "6-10 h" if flexible else "8 h",
+        "shifts": ("6-10 h" if flexible else "8 h") + (" queues" if queues else ""),
         "time_limit": scenario.solver.time_limit_seconds,
         "status": result.status.value,
         "coverage_stage": result.stages[0].status.value if result.stages else None,
@@ -174,6 +249,9 @@ def add_instance_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--intervals", type=int, nargs="+", default=[30])
     parser.add_argument("--flexible", action="store_true", help="6-10 h shifts instead of 8 h")
+    parser.add_argument(
+        "--queues", action="store_true", help="English 24/7 and three language queues"
+    )
 
 
 def main() -> None:
@@ -182,11 +260,11 @@ def main() -> None:
     parser.add_argument(
         "--protocol", action="store_true", help="every size x interval x shifts x 3 seeds"
     )
-    parser.add_argument("--one", nargs=4, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one", nargs=5, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        size, seed, interval, flexible = args.one
-        print(json.dumps(run_one(size, seed, interval, bool(flexible))))
+        size, seed, interval, flexible, queues = args.one
+        print(json.dumps(run_one(size, seed, interval, bool(flexible), bool(queues))))
         return
     configs = [
         (size, interval, flexible)
@@ -206,7 +284,10 @@ def main() -> None:
         for seed in seeds:
             command = [sys.executable, __file__, "--one", str(size), str(seed), str(interval)]
             output = subprocess.run(
-                [*command, str(int(flexible))], check=True, capture_output=True, text=True
+                [*command, str(int(flexible)), str(int(args.queues))],
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             row = json.loads(output.strip().splitlines()[-1])
             rows.append(row)
@@ -220,15 +301,15 @@ def main() -> None:
     if len(seeds) > 1:
         print("\nmedians over seeds:")
         for size, interval, flexible in configs:
+            shifts = ("6-10 h" if flexible else "8 h") + (" queues" if args.queues else "")
             mine = [
                 r
                 for r in rows
-                if (r["agents"], r["interval"], r["shifts"])
-                == (size, interval, "6-10 h" if flexible else "8 h")
+                if (r["agents"], r["interval"], r["shifts"]) == (size, interval, shifts)
             ]
             above = [r["above_bound"] for r in mine if r["above_bound"] is not None]
             print(
-                f"{size} agents, {interval} min, {'6-10 h' if flexible else '8 h'}: "
+                f"{size} agents, {interval} min, {shifts}: "
                 f"above bound {statistics.median(above):.2%}, total s "
                 f"{statistics.median(r['total_seconds'] for r in mine):.1f}"
             )

@@ -52,8 +52,9 @@ def constant_forecast(required: float, week_start: date) -> Forecast:
 
 def agents_from_records(records: Iterable[Mapping[str, Any]]) -> tuple[Agent, ...]:
     """Agents from dicts with the columns of ``agents.csv`` (``id``, ``name``,
-    ``timezone`` and any rule such as ``weekly_hours``), plus optional
-    ``availability`` (``AvailabilityWindow``s or dicts) and ``time_off`` (dates).
+    ``timezone``, ``skills`` such as ``"german;english"``, and any rule such as
+    ``weekly_hours``), plus optional ``availability`` (``AvailabilityWindow``s or
+    dicts) and ``time_off`` (dates).
 
     A record without rule keys keeps the team's rules (see ``Scenario``).
     """

@@ -387,7 +387,8 @@ def summary_panel(data: dict[str, Any]) -> Panel:
 
 def _gap_text(label: str, name: str, gap: dict[str, Any]) -> str:
     """A term of ``summary.json`` against its best known bound, as ``TermGap`` says it."""
-    return TermGap(name, gap["value"], gap["bound"]).describe(label)
+    weighted = gap.get("unit", "").startswith("priority-weighted")
+    return TermGap(name, gap["value"], gap["bound"], weighted).describe(label)
 
 
 def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray | None:

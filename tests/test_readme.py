@@ -1,4 +1,4 @@
-"""The README's "Use it from Python" example runs as written."""
+"""The README's Python examples run as written."""
 
 from __future__ import annotations
 
@@ -28,3 +28,16 @@ def test_the_use_it_from_python_example_builds_solves_and_gives_data_frames(
     assert list(shifts["agent_id"].value_counts().sort_index()) == [5, 5, 4]  # type: ignore[index]
     assert sorted(per_agent) == ["ie1", "in1", "us1"]  # type: ignore[call-overload]
     assert result.found_roster  # type: ignore[attr-defined]
+
+
+def test_the_queues_example_solves_two_queues_and_gives_activities() -> None:
+    namespace: dict[str, object] = {}
+    section = "Queues, languages and opening hours"
+    exec(compile(python_example(section), "README.md", "exec"), namespace)
+    activities = namespace["activities"]
+    result = namespace["result"]
+    assert result.found_roster  # type: ignore[attr-defined]
+    # Only Katrin speaks German; Aoife serves English all week.
+    queues = activities.groupby("agent_id")["queue"].agg(set)  # type: ignore[attr-defined]
+    assert queues["ie1"] == {"english"}
+    assert "german" in queues["de1"]

@@ -1,15 +1,20 @@
 """Which queue each agent serves when, for shifts already chosen.
 
-An agent who serves several queues serves one at a time. For one shift, the
-best sequence of queues (each block at least ``min_activity_minutes`` unless it
-is the whole shift) against what each queue still misses is a small dynamic
-programme over the shift's slots. The first roster serves agents one at a time
-this way; the full CP-SAT model then chooses shifts and queues together.
+An agent who serves several queues serves one at a time. Slot by slot, the
+best split of the agents on between their queues is a min-cost flow (skill
+groups to queues to seats: the floor's, then the requirement's), which is what
+the aggregate bound's split is worth in whole agents. The flow ignores the
+shortest block; then each agent's shifts are served again with a small dynamic
+programme over the shift's slots that keeps every block at least
+``min_activity_minutes`` (unless it is the whole shift), against what the
+others leave. The full CP-SAT model then chooses shifts and queues together.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from ortools.graph.python import min_cost_flow
 
 from coverage.shifts import Candidate
 from coverage.solver.model import Serving
@@ -112,22 +117,25 @@ def serve_shift(
     return serving
 
 
-# Rounds of re-serving each agent against all the others, after the first pass.
+# Rounds of re-serving each agent against all the others, after the flow.
 SERVING_ROUNDS = 5
 
 
 def serve_greedily(problem: Problem, shifts: list[list[Candidate]]) -> Serving:
-    """Queues for chosen shifts: agents with the fewest queues first (they have the
-    least choice), each against what the others left; then each agent who serves
-    several queues is served again against all the others, until nothing changes
-    (at most ``SERVING_ROUNDS`` rounds)."""
+    """Queues for chosen shifts: the best split slot by slot (``serve_by_flow``), then
+    each agent who serves several queues served again against all the others, in
+    blocks, until nothing changes (at most ``SERVING_ROUNDS`` rounds)."""
+    serving = serve_by_flow(problem, shifts)
     need = QueueNeed(problem)
-    serving: Serving = [{} for _ in problem.options]
-    order = sorted(range(len(shifts)), key=lambda a: (len(problem.options[a].queues), a))
-    for a in order:
-        for candidate in shifts[a]:
-            serving[a].update(serve_shift(problem, problem.options[a], candidate, need))
-    switching = [a for a in order if problem.options[a].switches and shifts[a]]
+    for a, agent_shifts in enumerate(shifts):
+        option = problem.options[a]
+        for candidate in agent_shifts:
+            for t in problem.slots_of(candidate):
+                need.add(serving[a][t % problem.slots] if option.switches else option.queues[0], t)
+    switching = sorted(
+        (a for a, o in enumerate(problem.options) if o.switches and shifts[a]),
+        key=lambda a: (len(problem.options[a].queues), a),
+    )
     for _ in range(SERVING_ROUNDS):
         changed = False
         for a in switching:
@@ -141,6 +149,82 @@ def serve_greedily(problem: Problem, shifts: list[list[Candidate]]) -> Serving:
         if not changed:
             break
     return serving
+
+
+def serve_by_flow(problem: Problem, shifts: list[list[Candidate]]) -> Serving:
+    """Slot by slot, the split of the agents on between their queues that is worth most
+    (a min-cost flow), ignoring the shortest block; an agent keeps the queue of the
+    slot before where the split allows."""
+    slots = problem.slots
+    serving: Serving = [{} for _ in problem.options]
+    working: list[list[int]] = [[] for _ in range(slots)]
+    for a, agent_shifts in enumerate(shifts):
+        if problem.options[a].switches:
+            for candidate in agent_shifts:
+                for t in problem.slots_of(candidate):
+                    working[t % slots].append(a)
+    if not any(working):
+        return serving
+    need = QueueNeed(problem)  # the agents who serve one queue, counted first
+    for a, agent_shifts in enumerate(shifts):
+        option = problem.options[a]
+        if not option.switches:
+            for candidate in agent_shifts:
+                for t in problem.slots_of(candidate):
+                    need.add(option.queues[0], t)
+    for t in range(slots):
+        if working[t]:
+            _split_slot(problem, need, t, working[t], serving)
+    return serving
+
+
+def _split_slot(
+    problem: Problem, need: QueueNeed, t: int, agents: list[int], serving: Serving
+) -> None:
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for a in agents:
+        groups.setdefault(problem.options[a].queues, []).append(a)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    queues = sorted({q for skills in groups for q in skills})
+    queue_node = {q: len(groups) + i for i, q in enumerate(queues)}
+    sink = len(groups) + len(queues)
+    arcs: dict[tuple[int, int], int] = {}
+    for g, (skills, members) in enumerate(groups.items()):
+        flow.set_node_supply(g, len(members))
+        for q in skills:
+            arcs[g, q] = flow.add_arc_with_capacity_and_unit_cost(g, queue_node[q], len(members), 0)
+    # Seats of a queue, worth what one more agent there is worth (as ``QueueNeed.gain``),
+    # then room for everyone at no worth. Costs are shifted to be non-negative.
+    top = max(problem.priorities) * (need.floor_weight + 1)
+    for q in queues:
+        on, priority = need.on[q][t], problem.priorities[q]
+        floor, required = problem.queue_floor[q][t], problem.queue_required[q][t]
+        for n in range(on + 1, max(floor, required) + 1):
+            worth = priority * (
+                (need.floor_weight if n <= floor else 0) + (1 if n <= required else 0)
+            )
+            flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, 1, top - worth)
+        flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, len(agents), top)
+    flow.set_node_supply(sink, -len(agents))
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("the min-cost flow of a slot's queues failed")
+    slots = problem.slots
+    for g, (skills, members) in enumerate(groups.items()):
+        left = {q: flow.flow(arcs[g, q]) for q in skills}
+        pending = []
+        for a in members:
+            previous = serving[a].get((t - 1) % slots)
+            if previous is not None and left.get(previous, 0) > 0:
+                serving[a][t] = previous
+                left[previous] -= 1
+            else:
+                pending.append(a)
+        for a in pending:
+            q = next(q for q in skills if left[q] > 0)
+            serving[a][t] = q
+            left[q] -= 1
+        for a in members:
+            need.add(serving[a][t], t)
 
 
 def activities_of(

@@ -63,10 +63,12 @@ class TermGap:
     term: str
     value: float
     bound: float
+    weighted: bool = False  # each queue's agent-hours weighted by its priority
 
     @property
     def unit(self) -> str:
-        return UNITS.get(self.term, "")
+        unit = UNITS.get(self.term, "")
+        return f"priority-weighted {unit}" if self.weighted and unit == "agent-hours" else unit
 
     @property
     def above(self) -> float:
