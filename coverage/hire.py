@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from coverage.errors import InputError, RosterBroken
-from coverage.models import WEEKDAYS, Agent, Rules, Scenario, SolverSettings, check_zone
+from coverage.models import Agent, Rules, Scenario, SolverSettings, check_zone, day_ranges
 from coverage.report import summary_service_level
 from coverage.requirements import Requirements
 from coverage.solver import Problem, Result, Status, solve_problem, solver_settings
@@ -231,20 +231,8 @@ def describe_pattern(agent: Agent, shifts: Sequence[Shift]) -> str:
         by_time.setdefault(key, []).append(start.weekday())
     parts = []
     for (start_text, end_text), days in by_time.items():
-        parts.append(f"{_day_ranges(sorted(set(days)))} {start_text}-{end_text}")
+        parts.append(f"{day_ranges(sorted(set(days)))} {start_text}-{end_text}")
     return "; ".join(parts)
-
-
-def _day_ranges(days: list[int]) -> str:
-    groups: list[list[int]] = []
-    for day in days:
-        if groups and day == groups[-1][-1] + 1:
-            groups[-1].append(day)
-        else:
-            groups.append([day])
-    return ",".join(
-        WEEKDAYS[g[0]] if len(g) == 1 else f"{WEEKDAYS[g[0]]}-{WEEKDAYS[g[-1]]}" for g in groups
-    )
 
 
 # --- one hire per zone -------------------------------------------------------------------

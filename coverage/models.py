@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Self
@@ -127,6 +127,13 @@ class Frozen(BaseModel):
         """
         data = {name: getattr(self, name) for name in self.model_fields_set}
         return self.model_validate({**data, **changes})
+
+    def inheriting(self, **defaults: Any) -> Self:
+        """A copy with fields set to a default it inherits: they stay unset, so a later
+        change of the default (``scenario.replace(rules=...)``) reaches the copy too."""
+        copy = self.replace(**defaults)
+        copy.__pydantic_fields_set__.difference_update(defaults)
+        return copy
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """Pydantic's copy, except that changes are validated (see ``replace``)."""
@@ -247,11 +254,7 @@ class Agent(Frozen):
         """The agent under the team's rules, unless they have rules of their own."""
         if self.has_own_rules or self.rules == team:
             return self
-        inherited = self.replace(rules=team)
-        # Still the team's rules, not the agent's own: a later change of the team
-        # rules (``scenario.replace(rules=...)``) reaches this agent too.
-        inherited.__pydantic_fields_set__.discard("rules")
-        return inherited
+        return self.inheriting(rules=team)
 
     def label(self) -> str:
         return f"{self.source} (agent {self.id!r})" if self.source else f"agent {self.id!r}"
@@ -339,12 +342,11 @@ class OpeningSpan(Frozen):
         return (self.end - self.start) % (24 * 60) or 24 * 60
 
     def __str__(self) -> str:
-        return f"{_day_text(self.days)} {format_clock(self.start)}-{format_clock(self.end)}"
+        return f"{day_ranges(self.days)} {format_clock(self.start)}-{format_clock(self.end)}"
 
 
-def _day_text(days: tuple[int, ...]) -> str:
-    if len(days) == 7:
-        return "Mon-Sun"
+def day_ranges(days: Sequence[int]) -> str:
+    """Sorted weekdays as ranges, e.g. ``Mon-Fri,Sun``."""
     runs: list[list[int]] = []
     for day in days:
         if runs and day == runs[-1][-1] + 1:
@@ -537,9 +539,7 @@ class Queue(Frozen):
         """The queue under the team's staffing, unless it has staffing of its own."""
         if self.has_own_staffing or self.staffing == team:
             return self
-        inherited = self.replace(staffing=team)
-        inherited.__pydantic_fields_set__.discard("staffing")  # as Agent.with_team_rules
-        return inherited
+        return self.inheriting(staffing=team)
 
     def hours_text(self) -> str:
         return "24/7" if self.always_open else ", ".join(str(span) for span in self.hours)

@@ -288,8 +288,14 @@ def summary(
                 "uncovered_agent_hours": round(bound.uncovered_agent_hours, 4),
                 "shortfall_agent_hours": round(bound.shortfall_agent_hours, 4),
             }
-            above = above_bound(totals["shortfall_agent_hours"], bound.shortfall_agent_hours)
+            # The bound weighs each queue's shortfall by its priority; so does this.
+            weighted = sum(
+                queue.priority * measured.totals()["shortfall_agent_hours"]
+                for queue, measured in zip(scenario.queues, coverage.queues, strict=True)
+            )
+            above = above_bound(weighted, bound.shortfall_agent_hours)
             data["shortfall_above_bound"] = None if above is None else round(above, 6)
+            data["weighted_by_priority"] = any(q.priority != 1 for q in scenario.queues)
         data["queues"] = queue_records(scenario, coverage)
         with_contacts = [q for q in coverage.queues if q.requirements.contacts is not None]
         if with_contacts:
@@ -350,10 +356,14 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     )
     if "required_agent_hours" in data:
         uncovered = data["uncovered_hours"]
+        several = len(data.get("queues", [])) > 1
         grid.add_row(
             "Uncovered",
             Text(
-                f"{uncovered:g} h with fewer than the minimum on",
+                f"{uncovered:g} queue-hours with fewer than the queue's minimum on, "
+                "summed over the queues"
+                if several
+                else f"{uncovered:g} h with fewer than the minimum on",
                 style="red" if uncovered else "green",
             ),
         )
@@ -368,7 +378,12 @@ def summary_panel(data: dict[str, Any]) -> Panel:
             grid.add_row(
                 "Lower bound",
                 f"no roster can be short less than "
-                f"{data['lower_bound']['shortfall_agent_hours']:g} agent-hours"
+                f"{data['lower_bound']['shortfall_agent_hours']:g} "
+                + (
+                    "priority-weighted agent-hours"
+                    if data.get("weighted_by_priority")
+                    else "agent-hours"
+                )
                 + (f": this one is {above:.1%} above it" if above is not None else ""),
             )
         if data.get("service_level") is not None:
@@ -493,6 +508,17 @@ def _neighbour_zones(scenario: Scenario, start: datetime, end: datetime) -> str:
     return "; ".join(parts)
 
 
+def _local_times(scenario: Scenario, queue: str | None, start: datetime, end: datetime) -> str:
+    """The gap in the queue's own zone (when its hours have one), then nearby team zones."""
+    nearby = _neighbour_zones(scenario, start, end)
+    zone = scenario.queue(queue).hours_timezone if queue is not None else None
+    if zone is None:
+        return nearby
+    local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
+    own = f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}"
+    return "; ".join(dict.fromkeys([own, *nearby.split("; ")])) if nearby else own
+
+
 def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table:
     """The worst gaps first: uncovered ones, then by shortfall agent-hours."""
     worst = gaps.sort_values(["uncovered", "shortfall_agent_hours"], ascending=[False, False]).head(
@@ -516,7 +542,7 @@ def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table
             str(row.min_scheduled),
             str(row.max_shortfall),
             f"{row.shortfall_agent_hours:g}",
-            escape(_neighbour_zones(scenario, start, end)),
+            escape(_local_times(scenario, str(row.queue) if named else None, start, end)),
             style=style,
         )
     return table

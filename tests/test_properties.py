@@ -295,3 +295,14 @@ def test_every_roster_with_queues_passes_the_validator_and_never_beats_the_lp_bo
     assert result.terms["shortfall"] == pytest.approx(weighted["shortfall_agent_hours"])
     # Every minute of every shift is in exactly one activity.
     assert sum(a.minutes for a in roster.activities) == sum(s.minutes for s in roster)
+    # coverage.csv and gaps.csv recompute from roster.csv and activities.csv alone.
+    plan = plan_from_result(result)
+    with TemporaryDirectory() as folder:
+        write_files(Path(folder), plan.files())
+        rows, _ = read_roster(Path(folder))
+        activities = [a for r in rows for a in r.activities]
+        recounted = validate_roster(scenario, [r.shift for r in rows], activities=activities)
+        written = {n: (Path(folder) / n).read_text() for n in ("coverage.csv", "gaps.csv")}
+    assert recounted.ok
+    assert csv_text(coverage_frame(scenario, recounted.coverage)) == written["coverage.csv"]
+    assert csv_text(gaps_frame(recounted.coverage)) == written["gaps.csv"]

@@ -143,3 +143,19 @@ def test_hire_rejects_a_skill_that_names_no_queue(tmp_path: Path) -> None:
     code, output = run("hire", str(QUEUES / "scenario.toml"), "--skills", "german;klingon")
     assert code == 2
     assert "--skills: unknown queue 'klingon'" in output
+
+
+def test_a_deterministic_plan_with_queues_writes_the_same_files_twice(tmp_path: Path) -> None:
+    outputs = []
+    for run_number in (1, 2):
+        out = tmp_path / str(run_number)
+        code, output = run(
+            "plan", str(QUEUES / "scenario.toml"), "--out", str(out), "--deterministic",
+            "--time-limit", "2", "--workers", "1",
+        )  # fmt: skip
+        assert code == 0, output
+        outputs.append(
+            {name: (out / name).read_bytes() for name in ("roster.csv", "activities.csv",
+                                                           "coverage.csv", "gaps.csv")}
+        )  # fmt: skip
+    assert outputs[0] == outputs[1]

@@ -314,19 +314,7 @@ class RosterModel:
     def add_uncovered_term(self) -> None:
         """Agents missing below each open queue's ``min_agents``, per fine slot,
         weighted by the queue's priority: the hours nobody is on."""
-        problem = self.problem
-        terms: list[cp_model.LinearExprT] = []
-        upper = 0
-        for (q, t), count in self.on.items():
-            floor = problem.queue_floor[q][t]
-            if not floor:
-                continue
-            miss = self.model.new_int_var(0, floor, f"missing[{q},{t}]")
-            self.model.add(miss + count >= floor)
-            self.missing[q, t] = miss
-            terms.append(miss if problem.priorities[q] == 1 else problem.priorities[q] * miss)
-            upper += problem.priorities[q] * floor
-        self.terms[UNCOVERED] = Term(cp_model.LinearExpr.sum(terms), upper)
+        self.missing = self._add_missing_below(UNCOVERED, self.problem.queue_floor, "missing")
 
     def add_shortfall_term(self) -> None:
         """Agents short of each queue's requirement, per fine slot, weighted by priority.
@@ -335,19 +323,27 @@ class RosterModel:
         contract, so total scheduled time is fixed and overstaffing equals
         shortfall plus a constant. Minimising one minimises the other.
         """
-        problem = self.problem
+        self.short = self._add_missing_below(SHORTFALL, self.problem.queue_required, "short")
+
+    def _add_missing_below(
+        self, name: str, targets: tuple[tuple[int, ...], ...], label: str
+    ) -> dict[tuple[int, int], cp_model.IntVar]:
+        """The term ``name``: agents missing below ``targets[q][t]``, weighted by priority."""
+        priorities = self.problem.priorities
+        missing: dict[tuple[int, int], cp_model.IntVar] = {}
         terms: list[cp_model.LinearExprT] = []
         upper = 0
         for (q, t), count in self.on.items():
-            required = problem.queue_required[q][t]
-            if not required:
+            target = targets[q][t]
+            if not target:
                 continue
-            gap = self.model.new_int_var(0, required, f"short[{q},{t}]")
-            self.model.add(gap + count >= required)
-            self.short[q, t] = gap
-            terms.append(gap if problem.priorities[q] == 1 else problem.priorities[q] * gap)
-            upper += problem.priorities[q] * required
-        self.terms[SHORTFALL] = Term(cp_model.LinearExpr.sum(terms), upper)
+            gap = self.model.new_int_var(0, target, f"{label}[{q},{t}]")
+            self.model.add(gap + count >= target)
+            missing[q, t] = gap
+            terms.append(gap if priorities[q] == 1 else priorities[q] * gap)
+            upper += priorities[q] * target
+        self.terms[name] = Term(cp_model.LinearExpr.sum(terms), upper)
+        return missing
 
     def add_start_time_term(self) -> None:
         """Distinct local start times per agent beyond the first: prefer one start time."""

@@ -54,9 +54,8 @@ PRICE_SCALE = 1000
 DIVE_SHARE = 0.1
 PRICING_ROUNDS_PER_FIX = 5
 # When classes share their agents out between queues the master is more
-# fractional and each round slower: measured on the 200-agent queues benchmark,
-# 0.1 and 5 rounds ran out of time at 30 s (about 100 % above the bound once
-# the rest was filled greedily) where 0.25 and 2 ended 4 % above it.
+# fractional and each round slower; on the queues benchmark the settings above
+# ran out of time where these finish (benchmarks/README.md, "Queues").
 DIVE_SHARE_WITH_QUEUES = 0.25
 PRICING_ROUNDS_WITH_QUEUES = 2
 # Column generation before the dive stops at this share of the time given.

@@ -126,7 +126,8 @@ FIRST_ROSTER = "first roster"
 # the roster ended 13-23.5 agent-hours short instead of 39-44; with fixed 8 h
 # shifts, greedy and CP-SAT proved the optimum sooner (9-17 s instead of 11-47).
 PATTERNS_FROM = 100
-PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50
+PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50  # and when agents serve several queues (the
+# bundled multilingual team: see benchmarks/README.md, "Queues")
 # From this many agents the tie-breaker stages run with one worker, for memory.
 ONE_WORKER_TIE_BREAK_FROM = 100
 # Shares of the time limit, counted from the start of the solve: the greedy
@@ -138,9 +139,9 @@ ONE_WORKER_TIE_BREAK_FROM = 100
 GREEDY_SHARE = 2 / 3
 PATTERN_SHARE = 0.5
 PATTERN_FILL_SHARE = 0.9
-# With agents who serve several queues the full model rarely improves on the
-# pattern start in the time left (measured on the 200-agent queues benchmark:
-# 1 agent-hour in 30 s), while the dive needs longer: it searches until this share.
+# With agents who serve several queues the dive needs longer, and the full model
+# improves little on it in the time left (benchmarks/README.md, "Queues"): it
+# searches until this share.
 PATTERN_SHARE_WITH_QUEUES = 0.75
 # With agents who serve several queues, the greedy start chooses every week again
 # against the others' (see ``greedy_start``) until this share of the time limit.
@@ -241,6 +242,13 @@ def solve_problem(
     return search.result()
 
 
+def _coverage_terms(
+    problem: Problem, shifts: list[list[Candidate]], serving: Serving
+) -> tuple[int, int]:
+    values = term_values(problem, shifts, serving)
+    return values[UNCOVERED], values[SHORTFALL]
+
+
 class _Search:
     """The staged CP-SAT search and what it has found so far."""
 
@@ -288,25 +296,28 @@ class _Search:
         within its share of the time limit; and which queue each agent serves when."""
         problem, limit = self.problem, self.limit
         several = any(len(o.agent.rules.shift_minutes) > 1 for o in problem.options)
+        switching = any(o.switches for o in problem.options)
         large = len(problem.options) >= (
-            PATTERNS_FROM_WITH_SEVERAL_LENGTHS if several else PATTERNS_FROM
+            PATTERNS_FROM_WITH_SEVERAL_LENGTHS if several or switching else PATTERNS_FROM
         )
         # The pattern start runs against the wall clock, so a deterministic run skips it.
         simple = not start_roster and not any(o.optional for o in problem.options)
         deadline = None if self.by_work else self.started + GREEDY_SHARE * limit
         if large and simple and deadline is not None and all(feasible):
-            share = (
-                PATTERN_SHARE_WITH_QUEUES
-                if any(o.switches for o in problem.options)
-                else PATTERN_SHARE
-            )
+            share = PATTERN_SHARE_WITH_QUEUES if switching else PATTERN_SHARE
             seconds = min(share * limit, limit - self.elapsed())
             fill_until = self.started + PATTERN_FILL_SHARE * limit
             chosen = pattern_start(problem, max(0.0, seconds), feasible, fill_until)
             if chosen is not None:
                 return chosen, serve_greedily(problem, chosen)
         improve_until = self.started + IMPROVE_SHARE * limit if not self.by_work else None
-        return greedy_start(problem, start_roster, feasible, deadline, improve_until)
+        chosen, serving = greedy_start(problem, start_roster, feasible, deadline, improve_until)
+        if switching:
+            # The greedy served each agent as they were placed; the flow serves them all at once.
+            again = serve_greedily(problem, chosen)
+            if _coverage_terms(problem, chosen, again) < _coverage_terms(problem, chosen, serving):
+                serving = again
+        return chosen, serving
 
     def build(
         self, chosen: list[list[Candidate]], serving: Serving, max_optional: int | None
