@@ -54,7 +54,7 @@ ScenarioArgument = Annotated[
     str | None,
     typer.Argument(
         help="Scenario TOML file, or the name of a bundled scenario "
-        "(global-24x7, small-team, contact-center). Default: global-24x7.",
+        "(global-24x7, small-team, contact-center, multilingual). Default: global-24x7.",
         show_default=False,
     ),
 ]

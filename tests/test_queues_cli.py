@@ -159,3 +159,19 @@ def test_a_deterministic_plan_with_queues_writes_the_same_files_twice(tmp_path: 
                                                            "coverage.csv", "gaps.csv")}
         )  # fmt: skip
     assert outputs[0] == outputs[1]
+
+
+def test_the_bundled_multilingual_scenario_checks_and_plans(tmp_path: Path) -> None:
+    code, output = run("check", "multilingual")
+    assert code == 0, output
+    assert "Queues (6)" in output and "nobody has the skill" not in output
+    code, output = run("plan", "multilingual", "--out", str(tmp_path), "--time-limit", "8")
+    assert code == 0, output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["violations"] == 0
+    assert [q["queue"] for q in summary["queues"]] == [
+        "english", "german", "french", "spanish", "portuguese", "japanese",
+    ]  # fmt: skip
+    # Japanese cannot be covered: two Tokyo speakers and a floor lead.
+    japanese = next(q for q in summary["queues"] if q["queue"] == "japanese")
+    assert japanese["shortfall_agent_hours"] > 40
