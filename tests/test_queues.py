@@ -275,3 +275,18 @@ def test_a_queue_forecast_that_misses_the_week_is_named() -> None:
     )
     with pytest.raises(ValidationError, match="forecast of queue 'de'"):
         team([one_day_agent("a")], [queue("en"), Queue(name="de", forecast=short)])
+
+
+def test_an_agent_with_nothing_to_gain_serves_an_open_queue_not_a_closed_one() -> None:
+    # German needs one agent 09:00-10:00 and is closed after; English is open
+    # all day but needs nobody. Coverage is the same whatever the agent does
+    # after 10:00, but serving German after it closes would be a roster no
+    # manager could publish: the agent serves English from 10:00.
+    both = one_day_agent("a", ("en", "de"))
+    english = queue("en", 0, staffing=Staffing(min_agents=0))
+    german = queue("de", hours="Mon 09:00-10:00")
+    result, _ = solve_and_validate(team([both], [english, german], interval_minutes=30))
+    assert [(a.queue, a.start_utc, a.end_utc) for a in result.roster.activities] == [
+        ("de", at(9), at(10)),
+        ("en", at(10), at(17)),
+    ]

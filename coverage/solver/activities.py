@@ -108,7 +108,15 @@ def serve_shift(
         for t in covered:
             need.add(option.queues[0], t)
         return {}
-    gains = [[need.gain(q, t) for q in option.queues] for t in covered]
+    # Where the need is the same, a queue that is open beats one that is closed.
+    scale, is_open = problem.slots + 1, problem.queue_open
+    gains = [
+        [
+            need.gain(q, t) * scale - (0 if is_open[q][t % problem.slots] else 1)
+            for q in option.queues
+        ]
+        for t in covered
+    ]
     path = best_blocks(gains, problem.min_activity_slots(option))
     serving = {}
     for t, choice in zip(covered, path, strict=True):
@@ -125,7 +133,21 @@ def serve_greedily(problem: Problem, shifts: list[list[Candidate]]) -> Serving:
     """Queues for chosen shifts: the best split slot by slot (``serve_by_flow``), then
     each agent who serves several queues served again against all the others, in
     blocks, until nothing changes (at most ``SERVING_ROUNDS`` rounds)."""
-    serving = serve_by_flow(problem, shifts)
+    return serve_again(problem, shifts, serve_by_flow(problem, shifts))
+
+
+def serve_again(
+    problem: Problem, shifts: list[list[Candidate]], serving: Serving, rounds: int = SERVING_ROUNDS
+) -> Serving:
+    """Each agent who serves several queues served again, in blocks, against all the
+    others, until nothing changes (at most ``rounds`` rounds).
+
+    An agent's new queues are the best for the queues given everyone else's, so
+    the queues' need never grows; where it is the same, open queues are
+    preferred to closed ones (an agent whose queues are all closed still serves
+    one of them).
+    """
+    serving = [dict(agent) for agent in serving]
     need = QueueNeed(problem)
     for a, agent_shifts in enumerate(shifts):
         option = problem.options[a]
@@ -136,7 +158,7 @@ def serve_greedily(problem: Problem, shifts: list[list[Candidate]]) -> Serving:
         (a for a, o in enumerate(problem.options) if o.switches and shifts[a]),
         key=lambda a: (len(problem.options[a].queues), a),
     )
-    for _ in range(SERVING_ROUNDS):
+    for _ in range(rounds):
         changed = False
         for a in switching:
             for t, q in serving[a].items():
@@ -195,7 +217,7 @@ def _split_slot(
             arcs[g, q] = flow.add_arc_with_capacity_and_unit_cost(g, queue_node[q], len(members), 0)
     # Seats of a queue, worth what one more agent there is worth (as ``QueueNeed.gain``),
     # then room for everyone at no worth. Costs are shifted to be non-negative.
-    top = max(problem.priorities) * (need.floor_weight + 1)
+    top = max(problem.priorities) * (need.floor_weight + 1) + 1
     for q in queues:
         on, priority = need.on[q][t], problem.priorities[q]
         floor, required = problem.queue_floor[q][t], problem.queue_required[q][t]
@@ -204,7 +226,8 @@ def _split_slot(
                 (need.floor_weight if n <= floor else 0) + (1 if n <= required else 0)
             )
             flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, 1, top - worth)
-        flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, len(agents), top)
+        closed = 0 if problem.queue_open[q][t] else 1  # an open queue first, where worth the same
+        flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, len(agents), top + closed)
     flow.set_node_supply(sink, -len(agents))
     if flow.solve() != flow.OPTIMAL:
         raise RuntimeError("the min-cost flow of a slot's queues failed")

@@ -142,6 +142,14 @@ class Problem:
         )
 
     @cached_property
+    def queue_open(self) -> tuple[tuple[bool, ...], ...]:
+        """Whether each queue is open in each fine slot."""
+        return tuple(
+            tuple(bool(o) for o in queue.open_minutes[:: self.step_minutes])
+            for queue in self.requirements.queues
+        )
+
+    @cached_property
     def required_per_slot(self) -> tuple[int, ...]:
         """Agents required in each fine slot, summed over the queues."""
         return tuple(sum(column) for column in zip(*self.queue_required, strict=True))

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from coverage.models import Scenario, SolverSettings
 from coverage.roster import Roster
 from coverage.shifts import Candidate
-from coverage.solver.activities import activities_of, serve_greedily
+from coverage.solver.activities import activities_of, serve_again, serve_greedily
 from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
 from coverage.solver.memory import check_memory, coverage_terms
@@ -445,6 +445,11 @@ class _Search:
             working = (o.agent for o in problem.options if not o.optional or o.agent.id in hired)
             team = team.replace(agents=tuple(working))
         shifts = tuple(c.shift for agent_shifts in self.chosen for c in agent_shifts)
+        if found and any(o.switches for o in problem.options):
+            # The search leaves agents with nothing to gain on any queue where they
+            # happen to be, on a closed queue even; serve them again, which never
+            # costs coverage, so that they serve where they are worth most.
+            self.serving = serve_again(problem, self.chosen, self.serving, rounds=2)
         activities = activities_of(problem, self.chosen, self.serving)
         roster = (
             Roster(team, problem.requirements, shifts, activities)
