@@ -146,7 +146,7 @@ def plan(
         raise _fail(errors, f"--export: {error}") from None
     with _user_errors(errors, "interrupted before a roster was found; nothing written"):
         loaded = load_scenario(path)
-        check_queue(loaded, queue)
+        queue = check_queue(loaded, queue)
         options: dict[str, Any] = {
             "time_limit": time_limit, "workers": workers, "seed": seed,
             "deterministic": deterministic or None, "interruptible": True,

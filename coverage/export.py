@@ -107,8 +107,10 @@ def _us_time(moment: datetime) -> str:
 def _texts(row: RosterRow, team: str, settings: ExportSettings) -> tuple[str, str, str]:
     fields = shift_fields(row, team)
     description = settings.description.format(**fields)
-    if fields["activities"] and "{activities}" not in settings.description:
-        description += f" {fields['activities']}."
+    templates = (settings.subject, settings.description, settings.location)
+    if fields["activities"] and not any("{activities}" in t for t in templates):
+        stop = "" if description.rstrip().endswith((".", "!", "?")) or not description else "."
+        description = f"{description}{stop} {fields['activities']}.".strip()
     return (
         settings.subject.format(**fields),
         description,

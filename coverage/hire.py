@@ -99,14 +99,16 @@ def parse_skills(scenario: Scenario, text: str | None) -> tuple[str, ...]:
     """``german;english`` (or comma-separated) to queue names of the scenario; none: every queue."""
     if not text:
         return ()
-    names = tuple(dict.fromkeys(n.strip() for n in re.split(r"[;,]", text) if n.strip()))
-    for name in names:
-        if name not in scenario.queue_names:
+    spelled = {name.lower(): name for name in scenario.queue_names}
+    names = []
+    for name in (n.strip() for n in re.split(r"[;,]", text) if n.strip()):
+        if name.lower() not in spelled:
             raise InputError(
                 "--skills",
                 f"unknown queue {name!r}; the queues are {', '.join(scenario.queue_names)}",
             )
-    return names
+        names.append(spelled[name.lower()])
+    return tuple(dict.fromkeys(names))
 
 
 def with_agents(scenario: Scenario, agents: Iterable[Agent]) -> Scenario:
@@ -182,13 +184,14 @@ class HireOption:
         return closed
 
     def queues_closed_text(self) -> str:
-        """E.g. ``german 10 h uncovered, 12.5 ah short; english 2 ah short``."""
+        """What the hires take off each queue's gaps, e.g. ``german −10 h uncovered,
+        −12.5 ah short; english −2 ah short``."""
         parts = []
         for name, (uncovered, short) in sorted(
             self.queues_closed().items(), key=lambda item: (-item[1][0], -item[1][1])
         ):
-            figures = [f"{uncovered:g} h uncovered"] if uncovered > 1e-9 else []
-            figures += [f"{short:g} ah short"] if short > 1e-9 else []
+            figures = [f"−{uncovered:g} h uncovered"] if uncovered > 1e-9 else []
+            figures += [f"−{short:g} ah short"] if short > 1e-9 else []
             parts.append(f"{name} {', '.join(figures)}")
         return "; ".join(parts)
 

@@ -204,11 +204,15 @@ def read_agents(path: Path, rules: dict[str, Any], queues: tuple[str, ...] = ())
 
 
 def _skills(text: str, queues: tuple[str, ...], where: str) -> list[str]:
-    names = [part.strip() for part in text.split(";") if part.strip()]
-    for name in names:
-        if name not in queues:
+    """Queue names separated by ';', in any case, as the scenario spells them."""
+    spelled = {name.lower(): name for name in queues}
+    names = []
+    for name in (part.strip() for part in text.split(";") if part.strip()):
+        if name.lower() not in spelled:
             known = f"the queues are {', '.join(queues)}" if queues else "there are no [queues]"
-            raise InputError(where, f"unknown queue {name!r}; {known}")
+            hint = "; separate queues with ';'" if re.search(r"[, ]", name) else ""
+            raise InputError(where, f"unknown queue {name!r}{hint}; {known}")
+        names.append(spelled[name.lower()])
     return names
 
 

@@ -309,9 +309,11 @@ HOURS_EXAMPLE = '"Mon-Fri 08:00-18:00"'
 
 
 def _parse_days(text: str) -> tuple[int, ...]:
-    """``Mon-Fri``, ``Sat``, ``Mon,Wed,Fri``, ``Fri-Mon`` (wraps) or ``daily`` to weekdays."""
-    if text.strip().lower() in ("daily", "every day"):
-        return tuple(range(7))
+    """``Mon-Fri``, ``Sat``, ``Mon,Wed,Fri``, ``Fri-Mon`` (wraps), ``daily``, ``weekdays``
+    or ``weekends`` to weekdays."""
+    named = {"daily": range(7), "every day": range(7), "weekdays": range(5), "weekends": (5, 6)}
+    if text.strip().lower() in named:
+        return tuple(named[text.strip().lower()])
     days: list[int] = []
     for part in (p.strip() for p in text.split(",")):
         first, _, last = part.partition("-")
@@ -330,6 +332,12 @@ class OpeningSpan(Frozen):
 
     @model_validator(mode="after")
     def _not_empty(self) -> OpeningSpan:
+        for minute in (self.start, self.end):
+            if minute % 15:
+                raise ValueError(
+                    f"{format_clock(minute)} is not on the quarter hour; opening hours start "
+                    "and end at :00, :15, :30 or :45"
+                )
         if self.start == self.end:
             raise ValueError(
                 f"opens and closes at {format_clock(self.start)}; use 00:00-24:00 for all day"
@@ -374,7 +382,7 @@ def parse_opening_hours(value: Any) -> Any:
         if item.strip().lower() in ("24/7", "24x7", "always"):
             spans.append(OpeningSpan(days=tuple(range(7)), start=0, end=24 * 60))
             continue
-        match = _SPAN.match(item)
+        match = _SPAN.match(item.replace("–", "-").replace("—", "-"))
         if not match:
             raise ValueError(f"{item!r} is not opening hours like {HOURS_EXAMPLE}")
         try:

@@ -66,6 +66,8 @@ def _queue_coverage_frame(coverage: QueueCoverage) -> pd.DataFrame:
     requirements = coverage.requirements
     scheduled = coverage.per_interval(coverage.on).mean(axis=1)
     shortfall = coverage.per_interval(coverage.short).mean(axis=1)
+    # An interval the queue is open for only part of requires that share of it.
+    required = coverage.per_interval(coverage.required).mean(axis=1)
     starts = [week.interval_start(i) for i in range(week.intervals)]
     step = timedelta(minutes=week.interval_minutes)
     frame = pd.DataFrame(
@@ -73,7 +75,7 @@ def _queue_coverage_frame(coverage: QueueCoverage) -> pd.DataFrame:
             "queue": coverage.name,
             "start_utc": [iso_utc(s) for s in starts],
             "end_utc": [iso_utc(s + step) for s in starts],
-            "required": list(requirements.required),
+            "required": pd.Series([_number(r) for r in required], dtype=object),
             "scheduled": np.round(scheduled, 4),
             "shortfall": np.round(shortfall, 4),
         }
@@ -81,13 +83,30 @@ def _queue_coverage_frame(coverage: QueueCoverage) -> pd.DataFrame:
     if requirements.contacts is not None and requirements.aht_seconds is not None:
         seconds = week.interval_minutes * 60
         frame["contacts"] = np.round(requirements.contacts, 3)
+        open_intervals = _open_intervals(coverage)
         frame["service_level"] = [
             round(projected_service_level(n, c, a, seconds, requirements.staffing), 4)
-            for n, c, a in zip(
-                scheduled, requirements.contacts, requirements.aht_seconds, strict=True
+            if is_open
+            else None  # closed: nothing is promised
+            for n, c, a, is_open in zip(
+                scheduled,
+                requirements.contacts,
+                requirements.aht_seconds,
+                open_intervals,
+                strict=True,
             )
         ]
     return frame
+
+
+def _number(value: float) -> int | float:
+    """A whole number as an int (``1``, not ``1.0``), else rounded to 4 places."""
+    return int(value) if float(value).is_integer() else round(float(value), 4)
+
+
+def _open_intervals(coverage: QueueCoverage) -> list[bool]:
+    """Whether the queue is open at some minute of each reporting interval."""
+    return [bool(row.any()) for row in coverage.per_interval(coverage.requirements.open_minutes)]
 
 
 def gaps_frame(coverage: Coverage) -> pd.DataFrame:
@@ -171,34 +190,40 @@ def agent_hours_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFra
 def queue_service_level(coverage: QueueCoverage) -> float | None:
     """A queue's projected service level over the week, weighted by contacts (None
     without contacts)."""
-    requirements = coverage.requirements
-    if requirements.contacts is None or requirements.aht_seconds is None:
+    if coverage.requirements.contacts is None:
         return None
-    total = sum(requirements.contacts)
-    if not total:
-        return None
-    return round(_answered_in_time(coverage) / total, 4)
+    answered, total = _answered_in_time(coverage)
+    return round(answered / total, 4) if total else None
 
 
-def _answered_in_time(coverage: QueueCoverage) -> float:
+def _answered_in_time(coverage: QueueCoverage) -> tuple[float, float]:
+    """Contacts answered in time and contacts, over the intervals the queue is open."""
     requirements = coverage.requirements
     assert requirements.contacts is not None and requirements.aht_seconds is not None
     seconds = coverage.week.interval_minutes * 60
     scheduled = coverage.per_interval(coverage.on).mean(axis=1)
-    return sum(
-        projected_service_level(n, c, a, seconds, requirements.staffing) * c
-        for n, c, a in zip(scheduled, requirements.contacts, requirements.aht_seconds, strict=True)
-    )
+    answered = total = 0.0
+    for n, c, a, is_open in zip(
+        scheduled,
+        requirements.contacts,
+        requirements.aht_seconds,
+        _open_intervals(coverage),
+        strict=True,
+    ):
+        if is_open:
+            answered += projected_service_level(n, c, a, seconds, requirements.staffing) * c
+            total += c
+    return answered, total
 
 
 def summary_service_level(scenario: Scenario, coverage: Coverage) -> float | None:
-    """The week's projected service level over every queue with contacts, weighted by
-    contacts (None without contacts)."""
-    queues = [q for q in coverage.queues if q.requirements.contacts is not None]
-    total = sum(sum(q.requirements.contacts or ()) for q in queues)
+    """The week's projected service level over every queue with contacts, in their
+    open hours, weighted by contacts (None without contacts)."""
+    figures = [_answered_in_time(q) for q in coverage.queues if q.requirements.contacts is not None]
+    total = sum(t for _, t in figures)
     if not total:
         return None
-    return round(sum(_answered_in_time(q) for q in queues) / total, 4)
+    return round(sum(a for a, _ in figures) / total, 4)
 
 
 def queue_records(scenario: Scenario, coverage: Coverage) -> list[dict[str, Any]]:
@@ -375,16 +400,18 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         )
         if "lower_bound" in data:
             above = data["shortfall_above_bound"]
+            bound = data["lower_bound"]["shortfall_agent_hours"]
+            if data.get("weighted_by_priority"):
+                weighted = data["term_gaps"].get("shortfall", {}).get("value")
+                text = (
+                    f"no roster can be short less than {bound:g} agent-hours weighted by "
+                    f"priority; this one is short {weighted:g} so weighted"
+                )
+            else:
+                text = f"no roster can be short less than {bound:g} agent-hours"
             grid.add_row(
                 "Lower bound",
-                f"no roster can be short less than "
-                f"{data['lower_bound']['shortfall_agent_hours']:g} "
-                + (
-                    "priority-weighted agent-hours"
-                    if data.get("weighted_by_priority")
-                    else "agent-hours"
-                )
-                + (f": this one is {above:.1%} above it" if above is not None else ""),
+                text + (f": this one is {above:.1%} above it" if above is not None else ""),
             )
         if data.get("service_level") is not None:
             grid.add_row(
@@ -413,6 +440,11 @@ def _local_hour(day: date, hour: int, zone: ZoneInfo, week: Week) -> np.ndarray 
         return None
     first = week.minute_of_week(start)
     return np.arange(first, first + 60) % WEEK_MINUTES
+
+
+def _cell_number(value: float) -> str:
+    """``3``, ``0.5`` or ``0.25``: whole numbers without decimals, others as needed."""
+    return f"{value:.0f}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
 def _cell_style(scheduled: float, required: float, uncovered: bool) -> str:
@@ -448,9 +480,9 @@ def heatmap(scenario: Scenario, coverage: QueueCoverage, width: int | None = Non
                 continue
             on, required = coverage.on[minutes], coverage.required[minutes]
             scheduled, need = float(on.mean()), float(required.mean())
-            label = f"{scheduled:.0f}" if scheduled == int(scheduled) else f"{scheduled:.1f}"
+            label, wanted = _cell_number(scheduled), _cell_number(need)
             style = _cell_style(scheduled, need, bool(coverage.uncovered[minutes].any()))
-            cells[day, hour] = (label, f"{label}/{need:.0f}", style)
+            cells[day, hour] = (label, f"{label}/{wanted}", style)
     widest = max((len(c[1]) for c in cells.values() if c), default=1)
     compact = width is not None and 11 + 24 * (max(widest, 4) + 1) > width
     what = "Agents on" if compact else "Agents on / required"
@@ -480,7 +512,7 @@ def heatmap(scenario: Scenario, coverage: QueueCoverage, width: int | None = Non
         ("  short  ", "black on yellow"), " ",
         ("  met  ", "black on green"), " ",
         ("  2+ over  ", "black on cyan"),
-        *((" ", "blank: closed"),) if not coverage.requirements.open_minutes.all() else (),
+        *(("  blank: closed",) if not coverage.requirements.open_minutes.all() else ()),
     )  # fmt: skip
     return Group(table, legend)
 
@@ -594,8 +626,8 @@ def requirement_table(scenario: Scenario, requirements: Requirements) -> Table:
     return table
 
 
-def _utc_spans(requirements: QueueRequirements, limit: int = 3) -> str:
-    """The first opening spans in UTC, e.g. ``Mon 07:00-17:00, Tue 07:00-17:00, …``."""
+def _utc_spans(requirements: QueueRequirements, limit: int = 14) -> str:
+    """The opening spans on the UTC week, e.g. ``Mon 07:00-17:00, …, Fri 22:00-Sat 04:00``."""
     week = requirements.week
     spans = requirements.open_spans
     if spans == ((0, WEEK_MINUTES),):
@@ -604,7 +636,10 @@ def _utc_spans(requirements: QueueRequirements, limit: int = 3) -> str:
     for lo, hi in spans[:limit]:
         start = week.start_utc + timedelta(minutes=lo)
         end = week.start_utc + timedelta(minutes=hi)
-        texts.append(f"{start:%a %H:%M}-{end:%H:%M}")
+        same_day = (end - timedelta(minutes=1)).date() == start.date()
+        texts.append(
+            f"{start:%a %H:%M}-{end:%H:%M}" if same_day else f"{start:%a %H:%M}-{end:%a %H:%M}"
+        )
     more = f", … ({len(spans)} spans)" if len(spans) > limit else ""
     return ", ".join(texts) + more
 
@@ -635,12 +670,16 @@ def queue_table(scenario: Scenario, requirements: Requirements) -> Table:
     return table
 
 
-def check_queue(scenario: Scenario, name: str | None) -> None:
-    """``InputError`` unless ``name`` (from ``--queue``) is one of the scenario's queues."""
-    if name is not None and name not in scenario.queue_names:
-        raise InputError(
-            "--queue", f"unknown queue {name!r}; the queues are {', '.join(scenario.queue_names)}"
-        )
+def check_queue(scenario: Scenario, name: str | None) -> str | None:
+    """The queue ``name`` (from ``--queue``) names, in any case; ``InputError`` if none."""
+    if name is None:
+        return None
+    for known in scenario.queue_names:
+        if known.lower() == name.lower():
+            return known
+    raise InputError(
+        "--queue", f"unknown queue {name!r}; the queues are {', '.join(scenario.queue_names)}"
+    )
 
 
 def queues_nobody_serves(scenario: Scenario) -> list[str]:

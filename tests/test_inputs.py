@@ -125,6 +125,8 @@ CASES = (
     Broken("toml_unknown_zone", "scenario.toml key timezone",
            ("unknown time zone 'Europe/Dublim'",)),
     # --- queues
+    Broken("queues_skills_comma", "agents.csv row 2, column skills",
+           ("unknown queue 'english,german'", "separate queues with ';'")),
     Broken("queues_unknown_skill", "agents.csv row 3, column skills",
            ("unknown queue 'klingon'", "the queues are english, german")),
     Broken("queues_forecast_missing", "scenario.toml key queues.german.forecast",

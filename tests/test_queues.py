@@ -290,3 +290,44 @@ def test_an_agent_with_nothing_to_gain_serves_an_open_queue_not_a_closed_one() -
         ("de", at(9), at(10)),
         ("en", at(10), at(17)),
     ]
+
+
+def test_hours_take_dashes_pasted_from_documents_and_day_words_but_only_quarter_hours() -> None:
+    pasted = queue("pasted", hours=["weekdays 08:00–18:00", "weekends 10:00-14:00"])
+    assert pasted.hours_text() == "Mon-Fri 08:00-18:00, Sat-Sun 10:00-14:00"
+    with pytest.raises(ValidationError, match="08:10 is not on the quarter hour"):
+        queue("odd", hours="Mon-Fri 08:10-18:00")
+
+
+def test_an_interval_open_for_part_of_its_length_requires_that_share_of_it() -> None:
+    # Kathmandu 09:00 is 03:15 UTC: the 03:00-04:00 UTC hour is open 45 minutes,
+    # so it requires 0.75 agent-hours, and coverage.csv says so.
+    from coverage.report import coverage_frame
+    from coverage.validate import measure_coverage
+
+    nepal = queue("nepali", 1, hours="Mon-Fri 09:00-17:00", hours_timezone="Asia/Kathmandu")
+    plan = team([one_day_agent("a")], [nepal], interval_minutes=60)
+    frame = coverage_frame(plan, measure_coverage(plan, []))
+    hours = frame.set_index("start_utc")["required"]
+    assert hours["2026-03-23T03:00:00Z"] == 0.75
+    assert hours["2026-03-23T04:00:00Z"] == 1
+    assert hours["2026-03-23T02:00:00Z"] == 0
+    assert frame["required"].sum() == pytest.approx(5 * 8)  # the queue's agent-hours
+
+
+def test_a_hire_placed_after_the_greedy_deadline_is_still_placed_against_the_need() -> None:
+    # The team's roster is kept; the one agent left is placed against what is
+    # missing even when the deadline has passed, not given any feasible week.
+    from coverage.solver.contracts import check_contracts
+    from coverage.solver.start import greedy_start
+
+    plan = team(
+        [one_day_agent("a", ("en",)), one_day_agent("hire", ("en",))],
+        [queue("en", lambda start: 2 if start.weekday() == 0 and 9 <= start.hour < 17 else 0)],
+    )
+    problem = Problem.build(plan)
+    feasible = check_contracts(problem)
+    kept = [c.shift for c in feasible[0]]
+    on_time, _ = greedy_start(problem, kept, feasible)
+    late, _ = greedy_start(problem, kept, feasible, deadline=0.0)
+    assert late == on_time

@@ -122,6 +122,11 @@ class _Placement:
         return solve_agent_alone(self.problem, option, gains)
 
 
+# The last agents the greedy start places are placed against the need even after
+# its deadline: a hire re-planned against the team's roster is one agent, and a
+# week alone takes milliseconds, so the time limit still holds.
+ALWAYS_PLACED = 3
+
 # Rounds in which each agent's week is chosen again against everyone else's, when
 # agents serve several queues: the first pass places them one at a time, before
 # the need of the queues only they can serve is known.
@@ -145,7 +150,8 @@ def greedy_start(
     candidate shifts, since they have the least room. Optional (hypothetical)
     agents not in ``start_roster`` are left out. After ``deadline`` (a
     ``time.perf_counter`` value) the remaining agents take their ``feasible``
-    week as it is, so a short time limit is kept. When agents serve several
+    week as it is, so a short time limit is kept, except the last
+    ``ALWAYS_PLACED``. When agents serve several
     queues, up to ``IMPROVE_ROUNDS`` rounds then choose each week again against
     all the others, keeping a change only if the team's need falls, until
     ``improve_until`` (no rounds without it).
@@ -162,9 +168,10 @@ def greedy_start(
             a,
         ),
     )
-    for a in order:
+    for position, a in enumerate(order):
         option = problem.options[a]
-        if feasible is not None and deadline is not None and time.perf_counter() > deadline:
+        late = deadline is not None and time.perf_counter() > deadline
+        if feasible is not None and late and len(order) - position > ALWAYS_PLACED:
             placed.take(a, list(feasible[a]))
             continue
         try:
