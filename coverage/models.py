@@ -371,7 +371,10 @@ def parse_opening_hours(value: Any) -> Any:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
-        return value
+        raise ValueError(
+            f'expected opening hours like {HOURS_EXAMPLE} or "24/7" (or a list of them), '
+            f"got {value!r}"
+        )
     spans: list[Any] = []
     for item in value:
         if isinstance(item, OpeningSpan | dict):
