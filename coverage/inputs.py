@@ -550,6 +550,26 @@ def read_activities(path: Path) -> dict[str, list[Activity]]:
     return activities
 
 
+def _with_activities(
+    row: RosterRow, activities: dict[str, list[Activity]], folder: Path
+) -> RosterRow:
+    """The row with the activities inside its shift, which must fill it."""
+    shift = row.shift
+    inside = tuple(
+        a
+        for a in activities.get(row.agent_id, ())
+        if shift.start_utc <= a.start_utc and a.end_utc <= shift.end_utc
+    )
+    served = sum(a.minutes for a in inside)
+    if served != shift.minutes:
+        raise InputError(
+            display(folder / "activities.csv"),
+            f"the shift of agent {row.agent_id!r} from {shift.start_utc:%Y-%m-%dT%H:%MZ} has "
+            f"{served} of its {shift.minutes} minutes in activities; it must match roster.csv",
+        )
+    return replace(row, activities=inside)
+
+
 def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
     """The shifts in ``folder/roster.csv`` (with their activities from
     ``activities.csv`` when it is there) and the plan's name (from ``summary.json``)."""
@@ -581,17 +601,7 @@ def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
         )
     activities = read_activities(folder / "activities.csv")
     if activities:
-        rows = [
-            replace(
-                row,
-                activities=tuple(
-                    a
-                    for a in activities.get(row.agent_id, ())
-                    if row.shift.start_utc <= a.start_utc and a.end_utc <= row.shift.end_utc
-                ),
-            )
-            for row in rows
-        ]
+        rows = [_with_activities(row, activities, folder) for row in rows]
     name = folder.resolve().name
     summary = folder / "summary.json"
     if summary.is_file():

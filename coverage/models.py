@@ -354,10 +354,15 @@ class OpeningSpan(Frozen):
 
 
 def day_ranges(days: Sequence[int]) -> str:
-    """Sorted weekdays as ranges, e.g. ``Mon-Fri,Sun``."""
+    """Weekdays as ranges, e.g. ``Mon-Fri``, ``Mon,Wed`` or ``Sun-Thu`` (a run across
+    the week's end stays one range)."""
+    chosen = sorted(set(days))
+    if 0 < len(chosen) < 7 and 0 in chosen and 6 in chosen:
+        first = next(d for d in chosen if (d - 1) % 7 not in chosen)
+        chosen = chosen[chosen.index(first) :] + chosen[: chosen.index(first)]
     runs: list[list[int]] = []
-    for day in days:
-        if runs and day == runs[-1][-1] + 1:
+    for day in chosen:
+        if runs and day == (runs[-1][-1] + 1) % 7:
             runs[-1].append(day)
         else:
             runs.append([day])

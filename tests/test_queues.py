@@ -88,6 +88,7 @@ def test_a_forecast_beside_queues_is_rejected() -> None:
 def test_opening_hours_that_wrap_midnight_and_lists_of_days_parse() -> None:
     night = queue("night", hours=["Mon-Fri 18:00-08:00", "Sat,Sun 10:00-14:00"])
     assert night.hours_text() == "Mon-Fri 18:00-08:00, Sat-Sun 10:00-14:00"
+    assert queue("eve", hours="Sun-Thu 17:00-23:00").hours_text() == "Sun-Thu 17:00-23:00"
     with pytest.raises(ValidationError, match="not opening hours like"):
         queue("bad", hours=["Mon-Fri 8-18"])
 

@@ -175,3 +175,16 @@ def test_the_bundled_multilingual_scenario_checks_and_plans(tmp_path: Path) -> N
     # Japanese cannot be covered: two Tokyo speakers and a floor lead.
     japanese = next(q for q in summary["queues"] if q["queue"] == "japanese")
     assert japanese["shortfall_agent_hours"] > 40
+
+
+def test_export_rejects_activities_that_do_not_fill_the_roster(
+    planned: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(planned, folder)
+    lines = (folder / "activities.csv").read_text().splitlines()
+    (folder / "activities.csv").write_text("\n".join(lines[:-1]) + "\n")  # one row lost
+    code, output = run("export", str(folder), "--out", str(tmp_path / "calendars"))
+    assert code == 2
+    assert "activities.csv: the shift of agent" in output and "must match roster.csv" in output
+    assert not (tmp_path / "calendars").exists()
