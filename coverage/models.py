@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Protocol, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -40,6 +40,22 @@ _WEEKDAY_NAMES = {
         )
     },
 }
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def named(items: Iterable[N], name: str) -> N:
+    """The item called ``name`` (a queue, its requirements, its coverage); KeyError if none."""
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(name)
 
 
 def parse_clock(value: Any) -> Any:
@@ -715,10 +731,7 @@ class Scenario(Frozen):
         return tuple(name for name in self.queue_names if name in agent.skills)
 
     def queue(self, name: str) -> Queue:
-        for queue in self.queues:
-            if queue.name == name:
-                return queue
-        raise KeyError(name)
+        return named(self.queues, name)
 
     @property
     def week_start_utc(self) -> datetime:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from coverage.models import WEEK_MINUTES, Forecast, Queue, Scenario, Staffing
+from coverage.models import WEEK_MINUTES, Forecast, Queue, Scenario, Staffing, named
 from coverage.staffing import agents_on_phone, scheduled_agents, traffic_erlangs
 from coverage.timegrid import Week
 
@@ -86,10 +86,7 @@ class Requirements:
         return any(q.has_contacts for q in self.queues)
 
     def queue(self, name: str) -> QueueRequirements:
-        for queue in self.queues:
-            if queue.name == name:
-                return queue
-        raise KeyError(name)
+        return named(self.queues, name)
 
     @property
     def required_agent_hours(self) -> float:

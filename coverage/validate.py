@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from coverage.models import WEEK_MINUTES, WEEKDAYS, Agent, Scenario, format_clock
+from coverage.models import WEEK_MINUTES, WEEKDAYS, Agent, Scenario, format_clock, named
 from coverage.requirements import QueueRequirements, Requirements, build_requirements
 from coverage.timegrid import WEEK, Activity, Shift, Week, iso_utc
 
@@ -124,10 +124,7 @@ class Coverage:
         return self.requirements.week
 
     def queue(self, name: str) -> QueueCoverage:
-        for queue in self.queues:
-            if queue.name == name:
-                return queue
-        raise KeyError(name)
+        return named(self.queues, name)
 
     @property
     def uncovered(self) -> np.ndarray:
