@@ -46,7 +46,7 @@ from coverage.requirements import build_requirements
 from coverage.shifts import candidates_for
 from coverage.solver import Problem
 from coverage.solver.bound import LowerBound, above_bound, lower_bound
-from coverage.solver.solve import available_memory
+from coverage.solver.memory import available_memory
 from coverage.timegrid import Shift
 from coverage.validate import measure_coverage, validate_roster
 
@@ -102,7 +102,8 @@ class Grid:
         interval = week.interval_minutes
         per_day = DAY_MINUTES // interval
         required = [
-            list(requirements.required[day * per_day : (day + 1) * per_day]) for day in range(DAYS)
+            list(requirements.queues[0].required[day * per_day : (day + 1) * per_day])
+            for day in range(DAYS)
         ]
         eligible: dict[str, dict[tuple[int, ShiftType], Shift]] = {}
         for agent in scenario.agents:

@@ -149,16 +149,6 @@ class Problem:
             for queue in self.requirements.queues
         )
 
-    @cached_property
-    def required_per_slot(self) -> tuple[int, ...]:
-        """Agents required in each fine slot, summed over the queues."""
-        return tuple(sum(column) for column in zip(*self.queue_required, strict=True))
-
-    @cached_property
-    def floor_per_slot(self) -> tuple[int, ...]:
-        """The floors of the queues open in each fine slot, summed."""
-        return tuple(sum(column) for column in zip(*self.queue_floor, strict=True))
-
     def min_activity_slots(self, option: AgentOptions) -> int:
         """The agent's shortest block on one queue, in whole fine slots (rounded up)."""
         return max(1, math.ceil(option.agent.rules.min_activity_minutes / self.step_minutes))
