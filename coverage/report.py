@@ -401,18 +401,18 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         if "lower_bound" in data:
             above = data["shortfall_above_bound"]
             bound = data["lower_bound"]["shortfall_agent_hours"]
+            share = "" if above is None else f" ({above:.1%} above it)"
             if data.get("weighted_by_priority"):
                 weighted = data["term_gaps"].get("shortfall", {}).get("value")
                 text = (
                     f"no roster can be short less than {bound:g} agent-hours weighted by "
-                    f"priority; this one is short {weighted:g} so weighted"
+                    f"priority; this one is short {weighted:g}, so weighted{share}"
                 )
             else:
-                text = f"no roster can be short less than {bound:g} agent-hours"
-            grid.add_row(
-                "Lower bound",
-                text + (f": this one is {above:.1%} above it" if above is not None else ""),
-            )
+                text = f"no roster can be short less than {bound:g} agent-hours" + (
+                    f": this one is {above:.1%} above it" if above is not None else ""
+                )
+            grid.add_row("Lower bound", text)
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",
