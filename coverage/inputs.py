@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError, model_validator
 
 from coverage.errors import InputError
 from coverage.models import (
+    CHANNEL_KEYS,
     Agent,
     AvailabilityWindow,
     ExportSettings,
@@ -44,7 +45,10 @@ TOP_LEVEL_KEYS = {
     "name", "week_start", "timezone", "interval_minutes",
     "team", "forecast", "queues", "staffing", "rules", "solver", "export",
 }  # fmt: skip
-QUEUE_KEYS = ("forecast", "hours", "hours_timezone", "priority", *Staffing.model_fields)
+QUEUE_FIELDS = ("hours", "hours_timezone", "priority", "channel", *CHANNEL_KEYS)
+QUEUE_KEYS = ("forecast", *QUEUE_FIELDS[:-1], *Staffing.model_fields)
+# An email queue's ``service_level`` is the share answered within its window.
+EMAIL_KEYS = {"service_level": "window_service_level"}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -486,13 +490,19 @@ def _read_queues(
         _known_keys(table, QUEUE_KEYS, f"{where} key {prefix}")
         forecast_path = _file_key(table, "forecast", base, f"{where} key {prefix}.forecast", True)
         assert forecast_path is not None
+        email = table.get("channel") == "email"
+        renamed = EMAIL_KEYS if email else {}
+        table = {renamed.get(k, k): v for k, v in table.items()}
         overrides = {k: v for k, v in table.items() if k in Staffing.model_fields}
+        if email:
+            overrides.setdefault("min_agents", 0)
 
-        def at(loc: str, prefix: str = prefix) -> str:
+        def at(loc: str, prefix: str = prefix, renamed: dict[str, str] = renamed) -> str:
             # The queue's name is its table's key.
+            loc = next((key for key, field in renamed.items() if field == loc), loc)
             return f"{where} key {prefix}" + ("" if loc in ("", "name") else f".{loc}")
 
-        fields = {k: table[k] for k in ("hours", "hours_timezone", "priority") if k in table}
+        fields = {k: table[k] for k in QUEUE_FIELDS if k in table}
         # The name and hours first, so that a mistake there is reported before the file is read.
         _build(_QueueHeader, {"name": name, **fields}, at)
         own = _build(Staffing, {**staffing, **overrides}, at)

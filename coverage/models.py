@@ -532,6 +532,27 @@ class Forecast(Frozen):
         return None
 
 
+Channel = Literal["voice", "chat", "email"]
+# Keys that only some channels take, and which.
+CHANNEL_KEYS: dict[str, tuple[str, ...]] = {
+    "patience_seconds": ("voice",),
+    "max_abandon": ("voice",),
+    "concurrency": ("chat",),
+    "answer_within_hours": ("email",),
+    "window_service_level": ("email",),
+}
+
+
+def misplaced_channel_key(channel: str, keys: Iterable[str]) -> tuple[str, str] | None:
+    """The first of ``keys`` that a queue on ``channel`` does not take, and why."""
+    for key in keys:
+        allowed = CHANNEL_KEYS.get(key)
+        if allowed and channel not in allowed:
+            shown = "service_level" if key == "window_service_level" else key
+            return key, f"{shown} applies to {' and '.join(allowed)} queues, not to {channel}"
+    return None
+
+
 class Queue(Frozen):
     """A queue (a language, a product line) with its own volume, opening hours and priority.
 
@@ -548,6 +569,17 @@ class Queue(Frozen):
     hours_timezone: ZoneName | None = None
     priority: int = Field(1, ge=1, le=1000)
     staffing: Staffing = Staffing()
+    channel: Channel = "voice"
+    # voice: callers' mean patience (Erlang A) and the most that may hang up
+    patience_seconds: float | None = Field(None, gt=0, le=86_400)
+    max_abandon: float | None = Field(None, gt=0, lt=1)
+    # chat: conversations one agent holds at once
+    concurrency: int | None = Field(None, ge=1, le=50, strict=True)
+    # email: the promised answer time and the share to answer within it
+    answer_within_hours: float | None = Field(
+        None, gt=0, le=WEEK_MINUTES / 60, validate_default=True
+    )
+    window_service_level: float = Field(1.0, gt=0, le=1)
 
     @field_validator("name")
     @classmethod
@@ -559,16 +591,51 @@ class Queue(Frozen):
             )
         return name
 
+    @field_validator("channel")
+    @classmethod
+    def _channel_forecast(cls, channel: str, info: ValidationInfo) -> str:
+        forecast = info.data.get("forecast")
+        if channel != "voice" and forecast is not None and forecast.kind != "contacts":
+            raise ValueError(
+                f"a {channel} queue needs a forecast of contacts, not of required agents"
+            )
+        return channel
+
+    @field_validator(*CHANNEL_KEYS)
+    @classmethod
+    def _on_its_channel(cls, value: Any, info: ValidationInfo) -> Any:
+        channel = info.data.get("channel", "voice")
+        assert info.field_name is not None
+        if info.field_name == "answer_within_hours" and channel == "email":
+            if value is None:
+                raise ValueError("an email queue needs answer_within_hours")
+            if round(value * 60, 6) % 15:
+                raise ValueError("must be whole quarter hours (0.25, 0.5, 4, 24...)")
+        default = cls.model_fields[info.field_name].default
+        if value != default:
+            misplaced = misplaced_channel_key(channel, (info.field_name,))
+            if misplaced:
+                raise ValueError(misplaced[1])
+        return value
+
     @property
     def always_open(self) -> bool:
         return any(span.minutes == 24 * 60 and len(span.days) == 7 for span in self.hours)
+
+    @property
+    def window_minutes(self) -> int:
+        """An email queue's answer window, in minutes (0 for other channels)."""
+        return round((self.answer_within_hours or 0) * 60)
 
     @property
     def has_own_staffing(self) -> bool:
         return "staffing" in self.model_fields_set
 
     def with_team_staffing(self, team: Staffing) -> Queue:
-        """The queue under the team's staffing, unless it has staffing of its own."""
+        """The queue under the team's staffing, unless it has staffing of its own; an
+        email queue needs nobody on at any given time, so its floor is 0."""
+        if self.channel == "email":
+            team = team.replace(min_agents=0)
         if self.has_own_staffing or self.staffing == team:
             return self
         return self.inheriting(staffing=team)
@@ -611,6 +678,9 @@ class SolverSettings(Frozen):
     workers: int = Field(2, ge=1, le=64)
     seed: int = Field(0, ge=0)
     deterministic: bool = False  # count the time limit in CP-SAT work units, not seconds
+    # "agents": fewest agent-hours short of the requirement; "service": fewest
+    # contacts answered late (both after the floors)
+    objective: Literal["agents", "service"] = "agents"
 
 
 class Scenario(Frozen):

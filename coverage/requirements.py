@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from coverage.models import WEEK_MINUTES, Forecast, Queue, Scenario, Staffing, named
-from coverage.staffing import agents_on_phone, scheduled_agents, traffic_erlangs
+from coverage.models import WEEK_MINUTES, Channel, Forecast, Queue, Scenario, Staffing, named
+from coverage.staffing import Service, ServiceModel, scheduled_agents, traffic_erlangs
 from coverage.timegrid import Week
 
 
@@ -34,6 +34,26 @@ class QueueRequirements:
     contacts: tuple[float, ...] | None = None
     aht_seconds: tuple[float, ...] | None = None
     on_phone: tuple[int, ...] | None = None
+    channel: Channel = "voice"
+    service: ServiceModel | None = None  # voice and chat with a forecast of contacts
+    window_minutes: int = 0  # email: answer within this long of arriving
+    window_service_level: float = 1.0  # email: share to answer within the window
+
+    @property
+    def is_email(self) -> bool:
+        return self.channel == "email"
+
+    def interval_service(self, index: int, scheduled: float) -> Service:
+        """What ``scheduled`` agents on the queue give in reporting interval ``index``
+        (voice and chat with contacts)."""
+        assert self.service is not None and self.contacts is not None
+        assert self.aht_seconds is not None
+        return self.service.projected(
+            scheduled,
+            self.contacts[index],
+            self.aht_seconds[index],
+            self.week.interval_minutes * 60.0,
+        )
 
     @property
     def min_agents(self) -> int:
@@ -162,14 +182,22 @@ def queue_requirements(queue: Queue, week: Week) -> QueueRequirements:
     aht: list[float] = []
     on_phone: list[int] = []
     interval_seconds = size * 60.0
+    service = ServiceModel(
+        staffing, queue.concurrency or 1, queue.patience_seconds, queue.max_abandon
+    )
+    email = queue.channel == "email"
     for i in range(week.intervals):
         total, mean_aht, peak = _interval_volume(forecast, staffing, week, i)
         if forecast.kind == "contacts":
-            phone = agents_on_phone(
-                traffic_erlangs(total, mean_aht, interval_seconds), mean_aht, staffing
-            )
             contacts.append(total)
             aht.append(mean_aht)
+            if email:  # sized by its backlog over the week, not per interval
+                on_phone.append(0)
+                required.append(staffing.min_agents if open_interval[i] else 0)
+                continue
+            phone = service.agents_needed(
+                traffic_erlangs(total, mean_aht, interval_seconds), mean_aht
+            )
             on_phone.append(phone if open_interval[i] else 0)
             required.append(scheduled_agents(phone, staffing) if open_interval[i] else 0)
         else:
@@ -186,6 +214,10 @@ def queue_requirements(queue: Queue, week: Week) -> QueueRequirements:
         contacts=tuple(contacts) if volume else None,
         aht_seconds=tuple(aht) if volume else None,
         on_phone=tuple(on_phone) if volume else None,
+        channel=queue.channel,
+        service=service if volume and not email else None,
+        window_minutes=queue.window_minutes,
+        window_service_level=queue.window_service_level,
     )
 
 

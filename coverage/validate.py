@@ -112,6 +112,127 @@ class QueueCoverage:
 
 
 @dataclass(frozen=True)
+class QueueService:
+    """One queue's contacts per reporting interval and how they fare.
+
+    ``late`` are contacts not answered within the target (abandoned ones
+    included); for email, those answered after their window. Voice and chat
+    count contacts in the minutes the queue is open, each minute at the service
+    its agents on give (whole agents after shrinkage); email counts every
+    arrival. ``backlog`` (email) is the emails waiting at each interval's end;
+    ``overdue`` (email) the emails still waiting at each arrival's deadline,
+    older ones included: what the solver minimises, equal to ``late`` while no
+    email stays overdue past the next deadline.
+    """
+
+    contacts: np.ndarray
+    late: np.ndarray
+    abandoned: np.ndarray | None = None
+    backlog: np.ndarray | None = None
+    overdue: np.ndarray | None = None
+    email_hours: float | None = None  # email time the roster gives over the week
+    email_work_hours: float | None = None
+
+    def totals(self) -> dict[str, float | None]:
+        contacts, late = float(self.contacts.sum()), float(self.late.sum())
+        figures: dict[str, float | None] = {
+            "contacts": contacts,
+            "answered_in_time": contacts - late,
+            "contacts_late": late,
+            "service_level_achieved": (contacts - late) / contacts if contacts else None,
+        }
+        if self.abandoned is not None:
+            figures["abandoned"] = float(self.abandoned.sum())
+            figures["abandon_share"] = float(self.abandoned.sum()) / contacts if contacts else 0.0
+        if self.overdue is not None:
+            figures["emails_overdue_at_deadlines"] = float(self.overdue.sum())
+        return figures
+
+
+def measure_service(coverage: QueueCoverage) -> QueueService | None:
+    """The queue's contacts and those answered late (None without a forecast of contacts)."""
+    requirements = coverage.requirements
+    if requirements.contacts is None:
+        return None
+    if requirements.is_email:
+        return _email_service(coverage)
+    size = coverage.week.interval_minutes
+    on = coverage.per_interval(coverage.on)
+    open_minutes = coverage.per_interval(requirements.open_minutes)
+    contacts = np.zeros(coverage.week.intervals)
+    late = np.zeros(coverage.week.intervals)
+    abandoned = np.zeros(coverage.week.intervals)
+    for i, arriving in enumerate(requirements.contacts):
+        if not arriving or not open_minutes[i].any():
+            continue
+        counts, minutes = np.unique(on[i][open_minutes[i]], return_counts=True)
+        for n, share in zip(counts, minutes / size, strict=True):
+            service = requirements.interval_service(i, int(n))
+            contacts[i] += arriving * share
+            late[i] += arriving * share * service.late
+            abandoned[i] += arriving * share * service.abandoned
+    patient = requirements.service is not None and requirements.service.patience_seconds
+    return QueueService(contacts, late, abandoned if patient else None)
+
+
+def _email_service(coverage: QueueCoverage) -> QueueService:
+    """First in, first out over the repeating week.
+
+    Each interval's emails arrive at its start, due ``window_minutes`` later;
+    an agent on the queue in an open minute works 60 s x (1 - shrinkage) of
+    them. The week is worked twice from an empty inbox and the second pass
+    kept: its backlog at the start is the first's at the end, the steady state
+    when the week's email time covers its work. When it does not, the backlog
+    grows every week without end and every email is late.
+    """
+    requirements = coverage.requirements
+    assert requirements.contacts is not None and requirements.aht_seconds is not None
+    week, size = coverage.week, coverage.week.interval_minutes
+    per_minute = 60.0 * (1 - requirements.staffing.shrinkage)
+    capacity = np.where(requirements.open_minutes, coverage.on, 0) * per_minute
+    contacts = np.asarray(requirements.contacts, dtype=float)
+    aht = np.asarray(requirements.aht_seconds, dtype=float)
+    work = contacts * aht
+    n, window = week.intervals, requirements.window_minutes
+    late, overdue = np.zeros(n), np.zeros(n)
+    backlog = np.zeros(n)
+    if work.sum() > capacity.sum() + 1e-9:
+        return QueueService(
+            contacts, contacts.copy(), None, None, contacts.copy(),
+            float(capacity.sum() / 3600), float(work.sum() / 3600),
+        )  # fmt: skip
+    # Cumulative work arrived and done over three weeks, minute by minute; the
+    # third holds the deadlines of the second week's emails.
+    weeks = 3
+    arrived = np.zeros(weeks * WEEK_MINUTES)
+    arrived[:: size] = np.tile(work, weeks)
+    arrived_by = np.cumsum(arrived)  # arrived by the end of each minute (at its start)
+    done_by = np.zeros(weeks * WEEK_MINUTES + 1)  # done by the start of each minute
+    for m in range(weeks * WEEK_MINUTES):
+        waiting = arrived_by[m] - done_by[m]
+        done_by[m + 1] = done_by[m] + min(capacity[m % WEEK_MINUTES], waiting)
+    through = arrived_by[:: size]  # work arrived up to and including each interval's emails
+    every_work, every_contacts = np.tile(work, weeks), np.tile(contacts, weeks)
+    for i in range(n):
+        k = n + i  # the second week
+        undone = max(0.0, through[k] - done_by[k * size + window])
+        if work[i] > 0:
+            late[i] = contacts[i] * min(1.0, undone / work[i])
+            overdue[i] = undone / aht[i]
+        # Emails waiting at the interval's end: the unfinished tail of each arrival.
+        done = done_by[(k + 1) * size]
+        arrivals = every_work[: k + 1]
+        left = np.clip(through[: k + 1] - done, 0.0, arrivals)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(arrivals > 0, left / arrivals, 0.0)
+        backlog[i] = float((share * every_contacts[: k + 1]).sum())
+    return QueueService(
+        contacts, late, None, backlog, overdue,
+        float(capacity.sum() / 3600), float(work.sum() / 3600),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Coverage:
     """Every queue's coverage, and the agents on shift, for every minute of the week."""
 
