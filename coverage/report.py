@@ -21,11 +21,10 @@ from rich.table import Table
 from rich.text import Text
 
 from coverage.errors import InputError
-from coverage.models import WEEK_MINUTES, WEEKDAYS, Scenario, format_clock
+from coverage.models import WEEK_MINUTES, WEEKDAYS, Queue, Scenario, format_clock
 from coverage.requirements import QueueRequirements, Requirements
 from coverage.solver.bound import above_bound
 from coverage.solver.result import Result, TermGap
-from coverage.staffing import projected_service_level
 from coverage.timegrid import Shift, Week, iso_utc, local_instant
 from coverage.validate import Coverage, QueueCoverage
 
@@ -57,7 +56,7 @@ def coverage_frame(scenario: Scenario, coverage: Coverage) -> pd.DataFrame:
 
 COVERAGE_COLUMNS = [
     "queue", "start_utc", "end_utc", "required", "scheduled", "shortfall",
-    "contacts", "service_level",
+    "contacts", "service_level", "contacts_late", "abandoned", "backlog",
 ]  # fmt: skip
 
 
@@ -80,22 +79,22 @@ def _queue_coverage_frame(coverage: QueueCoverage) -> pd.DataFrame:
             "shortfall": np.round(shortfall, 4),
         }
     )
-    if requirements.contacts is not None and requirements.aht_seconds is not None:
-        seconds = week.interval_minutes * 60
+    service = coverage.service
+    if requirements.contacts is not None and service is not None:
         frame["contacts"] = np.round(requirements.contacts, 3)
-        open_intervals = _open_intervals(coverage)
+        counted = service.contacts
+        email = requirements.is_email
         frame["service_level"] = [
-            round(projected_service_level(n, c, a, seconds, requirements.staffing), 4)
-            if is_open
-            else None  # closed: nothing is promised
-            for n, c, a, is_open in zip(
-                scheduled,
-                requirements.contacts,
-                requirements.aht_seconds,
-                open_intervals,
-                strict=True,
+            round(1 - late / n, 4) if n > 1e-9 else (None if not email and not is_open else 1.0)
+            for n, late, is_open in zip(
+                counted, service.late, _open_intervals(coverage), strict=True
             )
         ]
+        frame["contacts_late"] = np.round(service.late, 3)
+        if service.abandoned is not None:
+            frame["abandoned"] = np.round(service.abandoned, 3)
+        if service.backlog is not None:
+            frame["backlog"] = np.round(service.backlog, 3)
     return frame
 
 
@@ -188,42 +187,28 @@ def agent_hours_frame(scenario: Scenario, roster: Sequence[Shift]) -> pd.DataFra
 
 
 def queue_service_level(coverage: QueueCoverage) -> float | None:
-    """A queue's projected service level over the week, weighted by contacts (None
-    without contacts)."""
-    if coverage.requirements.contacts is None:
+    """A queue's service level over the week: the share of its contacts answered
+    within target (None without contacts)."""
+    service = coverage.service
+    if service is None:
         return None
-    answered, total = _answered_in_time(coverage)
-    return round(answered / total, 4) if total else None
-
-
-def _answered_in_time(coverage: QueueCoverage) -> tuple[float, float]:
-    """Contacts answered in time and contacts, over the intervals the queue is open."""
-    requirements = coverage.requirements
-    assert requirements.contacts is not None and requirements.aht_seconds is not None
-    seconds = coverage.week.interval_minutes * 60
-    scheduled = coverage.per_interval(coverage.on).mean(axis=1)
-    answered = total = 0.0
-    for n, c, a, is_open in zip(
-        scheduled,
-        requirements.contacts,
-        requirements.aht_seconds,
-        _open_intervals(coverage),
-        strict=True,
-    ):
-        if is_open:
-            answered += projected_service_level(n, c, a, seconds, requirements.staffing) * c
-            total += c
-    return answered, total
+    level = service.totals()["service_level_achieved"]
+    return None if level is None else round(level, 4)
 
 
 def summary_service_level(scenario: Scenario, coverage: Coverage) -> float | None:
-    """The week's projected service level over every queue with contacts, in their
-    open hours, weighted by contacts (None without contacts)."""
-    figures = [_answered_in_time(q) for q in coverage.queues if q.requirements.contacts is not None]
-    total = sum(t for _, t in figures)
+    """The week's service level over every queue with contacts, weighted by contacts
+    (None without contacts)."""
+    figures = [q.service.totals() for q in coverage.queues if q.service is not None]
+    total = sum(f["contacts"] or 0.0 for f in figures)
     if not total:
         return None
-    return round(sum(a for a, _ in figures) / total, 4)
+    return round(sum(f["answered_in_time"] or 0.0 for f in figures) / total, 4)
+
+
+def service_target(queue: Queue) -> float:
+    """The share a queue promises within target: email's within its window."""
+    return queue.window_service_level if queue.channel == "email" else queue.staffing.service_level
 
 
 def queue_records(scenario: Scenario, coverage: Coverage) -> list[dict[str, Any]]:
@@ -243,11 +228,21 @@ def queue_records(scenario: Scenario, coverage: Coverage) -> list[dict[str, Any]
             ),
             **{k: round(v, 4) for k, v in totals.items()},
         }
-        requirements = measured.requirements
-        if requirements.contacts is not None:
-            record["contacts"] = round(sum(requirements.contacts), 3)
+        record["channel"] = queue.channel
+        if measured.service is not None:
+            figures = measured.service.totals()
+            record["contacts"] = round(figures["contacts"] or 0.0, 3)
+            record["answered_in_time"] = round(figures["answered_in_time"] or 0.0, 3)
+            record["contacts_late"] = round(figures["contacts_late"] or 0.0, 3)
             record["service_level"] = queue_service_level(measured)
-            record["service_level_target"] = queue.staffing.service_level
+            record["service_level_target"] = service_target(queue)
+            if "abandon_share" in figures:
+                record["abandoned"] = round(figures["abandoned"] or 0.0, 3)
+                record["abandon_share"] = round(figures["abandon_share"] or 0.0, 4)
+            if queue.channel == "email":
+                record["answer_within_hours"] = queue.answer_within_hours
+                record["email_hours"] = round(measured.service.email_hours or 0.0, 4)
+                record["email_work_hours"] = round(measured.service.email_work_hours or 0.0, 4)
         records.append(record)
     return records
 
@@ -313,6 +308,8 @@ def summary(
                 "uncovered_agent_hours": round(bound.uncovered_agent_hours, 4),
                 "shortfall_agent_hours": round(bound.shortfall_agent_hours, 4),
             }
+            if bound.contacts_late is not None:
+                data["lower_bound"]["contacts_late"] = round(bound.contacts_late, 4)
             # The bound weighs each queue's shortfall by its priority; so does this.
             weighted = sum(
                 queue.priority * measured.totals()["shortfall_agent_hours"]
@@ -322,14 +319,14 @@ def summary(
             data["shortfall_above_bound"] = None if above is None else round(above, 6)
             data["weighted_by_priority"] = any(q.priority != 1 for q in scenario.queues)
         data["queues"] = queue_records(scenario, coverage)
-        with_contacts = [q for q in coverage.queues if q.requirements.contacts is not None]
+        with_contacts = [q.service.totals() for q in coverage.queues if q.service is not None]
         if with_contacts:
-            data["contacts"] = round(
-                sum(sum(q.requirements.contacts or ()) for q in with_contacts), 3
-            )
+            data["contacts"] = round(sum(f["contacts"] or 0.0 for f in with_contacts), 3)
+            data["contacts_late"] = round(sum(f["contacts_late"] or 0.0 for f in with_contacts), 3)
             data["service_level"] = summary_service_level(scenario, coverage)
             if len(scenario.queues) == 1:
-                data["service_level_target"] = scenario.queues[0].staffing.service_level
+                data["service_level_target"] = service_target(scenario.queues[0])
+        data["objective_kind"] = scenario.solver.objective
     if gaps is not None:
         data["gaps"] = len(gaps)
     if agent_hours is not None:
@@ -416,7 +413,8 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",
-                f"{data['service_level']:.1%} projected"
+                f"{data['service_level']:.1%} projected, {data['contacts_late']:,.0f} of "
+                f"{data['contacts']:,.0f} contacts late"
                 + (
                     f" (target {data['service_level_target']:.0%})"
                     if "service_level_target" in data
@@ -713,6 +711,39 @@ def queue_summary_table(data: dict[str, Any]) -> Table:
     return table
 
 
+def service_table(data: dict[str, Any]) -> Table | None:
+    """Per queue with contacts, from ``summary.json``: contacts, answered in time, late,
+    the service level against its target, and who hung up (None without contacts)."""
+    records = [r for r in data.get("queues", []) if "contacts" in r]
+    if not records:
+        return None
+    table = Table(title="Service over the week", box=box.SIMPLE_HEAD)
+    for column in ("queue", "channel", "contacts", "in time", "late", "service level",
+                   "abandoned"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("queue", "channel") else "right")
+    for record in records:
+        level, target = record.get("service_level"), record["service_level_target"]
+        channel = record["channel"]
+        if channel == "email":
+            channel += f" {record['answer_within_hours']:g} h"
+        table.add_row(
+            escape(record["queue"]),
+            channel,
+            f"{record['contacts']:,.0f}",
+            f"{record['answered_in_time']:,.0f}",
+            Text(
+                f"{record['contacts_late']:,.0f}",
+                style="red" if record["contacts_late"] >= 1 else "",
+            ),
+            Text(
+                "-" if level is None else f"{level:.1%} (target {target:.0%})",
+                style="" if level is None or level >= target - 1e-9 else "yellow",
+            ),
+            f"{record['abandon_share']:.1%}" if "abandon_share" in record else "",
+        )
+    return table
+
+
 def team_table(scenario: Scenario) -> Table:
     table = Table(title=f"Team ({len(scenario.agents)} agents)", box=box.SIMPLE_HEAD)
     for column in (
@@ -765,6 +796,9 @@ def plan_report(plan: Plan, width: int | None = None, queue: str | None = None) 
         coverage = plan.validation.coverage
         if len(plan.scenario.queues) > 1:
             parts.append(queue_summary_table(plan.summary))
+        service = service_table(plan.summary)
+        if service is not None and plan.scenario.declares_queues:
+            parts.append(service)
         for measured in coverage.queues:
             if queue is None or measured.name == queue:
                 parts.append(heatmap(plan.scenario, measured, width=width))

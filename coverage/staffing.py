@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -92,6 +93,7 @@ class Service:
 NO_CONTACTS = Service(1.0)
 
 
+@lru_cache(maxsize=65_536)
 def erlang_a(
     agents: int, traffic: float, aht_seconds: float, patience_seconds: float, answer_seconds: float
 ) -> Service:
@@ -144,6 +146,7 @@ def erlang_a(
     )
 
 
+@lru_cache(maxsize=65_536)
 def erlang_c_service(
     agents: int, traffic: float, aht_seconds: float, answer_seconds: float
 ) -> Service:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
@@ -99,12 +100,32 @@ class QueueCoverage:
     def per_interval(self, values: np.ndarray) -> np.ndarray:
         return values.reshape(self.week.intervals, self.week.interval_minutes)
 
+    @cached_property
+    def service(self) -> QueueService | None:
+        """Its contacts and those answered late (None without a forecast of contacts)."""
+        return measure_service(self)
+
+    @property
+    def email_shortfall_agent_hours(self) -> float:
+        """Email: the scheduled agent-hours the work waiting at its deadlines would take,
+        beyond what its service level lets pass (0 for other queues)."""
+        requirements, service = self.requirements, self.service
+        if not requirements.is_email or service is None or service.overdue is None:
+            return 0.0
+        assert requirements.aht_seconds is not None
+        waiting = float((service.overdue * np.asarray(requirements.aht_seconds)).sum())
+        allowed = (1 - requirements.window_service_level) * float(
+            (service.contacts * np.asarray(requirements.aht_seconds)).sum()
+        )
+        return max(0.0, waiting - allowed) / 3600 / (1 - requirements.staffing.shrinkage)
+
     def totals(self) -> dict[str, float]:
         """Agent-hours required, scheduled, short and over; hours with too few on."""
         return {
             "required_agent_hours": float(self.required.sum() / 60),
             "scheduled_agent_hours": float(self.on.sum() / 60),
-            "shortfall_agent_hours": float(self.short.sum() / 60),
+            "shortfall_agent_hours": float(self.short.sum() / 60)
+            + self.email_shortfall_agent_hours,
             "overstaffed_agent_hours": float(self.over.sum() / 60),
             "uncovered_hours": float(self.uncovered.sum() / 60),
             "uncovered_agent_hours": float(self.missing.sum() / 60),
@@ -205,13 +226,13 @@ def _email_service(coverage: QueueCoverage) -> QueueService:
     # third holds the deadlines of the second week's emails.
     weeks = 3
     arrived = np.zeros(weeks * WEEK_MINUTES)
-    arrived[:: size] = np.tile(work, weeks)
+    arrived[::size] = np.tile(work, weeks)
     arrived_by = np.cumsum(arrived)  # arrived by the end of each minute (at its start)
     done_by = np.zeros(weeks * WEEK_MINUTES + 1)  # done by the start of each minute
     for m in range(weeks * WEEK_MINUTES):
         waiting = arrived_by[m] - done_by[m]
         done_by[m + 1] = done_by[m] + min(capacity[m % WEEK_MINUTES], waiting)
-    through = arrived_by[:: size]  # work arrived up to and including each interval's emails
+    through = arrived_by[::size]  # work arrived up to and including each interval's emails
     every_work, every_contacts = np.tile(work, weeks), np.tile(contacts, weeks)
     for i in range(n):
         k = n + i  # the second week

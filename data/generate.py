@@ -5,19 +5,24 @@ Run from the repository root:
 
     python data/generate.py
 
-It rewrites every CSV under data/global, data/small-team, data/contact-center and
-data/multilingual (one forecast per queue of scenarios/multilingual.toml, which it
-checks against the queues it generates).
+It rewrites every CSV under data/global, data/small-team, data/contact-center,
+data/multilingual and data/channels (one forecast per queue of
+scenarios/multilingual.toml and scenarios/channels.toml, which it checks against
+the queues it generates).
 Only the standard library is needed; when the ``coverage`` package is importable
-its Erlang C functions are used to calibrate the volumes (a copy of the same
-formulas is used otherwise, so the output is the same either way).
+its Erlang C and Erlang A functions (and chat's conversation slots) are used to
+calibrate the volumes (a copy of the same formulas is used otherwise, so the
+output is the same either way).
 
 Each forecast is a smooth intraday/weekly shape built from the customers' local
 business hours, times fixed-seed noise, scaled so that the required agent-hours
-of the planned week (Erlang C per reporting interval, as ``coverage`` computes
-them) hit a target share of the team's contracted hours. The script also checks
-that every agent's contract can be worked and that the team can reach every
-hour of the week, and prints a short summary.
+of the planned week (per reporting interval, on the queue's channel, as
+``coverage`` computes them) hit a target share of the team's contracted hours.
+Email has no per-interval requirement: its volume is scaled to a target number
+of agent-hours of work (emails x handle time, after shrinkage). The script also
+checks that every agent's contract can be worked and that the team can reach
+every hour of the week (and every open hour of each queue, and every email's
+answer window, with agents who have the skill), and prints a short summary.
 """
 
 from __future__ import annotations
@@ -43,10 +48,28 @@ WEEK_MINUTES = 7 * 24 * 60
 sys.path.insert(0, str(ROOT))
 try:
     from coverage.models import Staffing as _Staffing
-    from coverage.staffing import agents_on_phone, scheduled_agents, traffic_erlangs
+    from coverage.staffing import (
+        ServiceModel,
+        agents_on_phone,
+        scheduled_agents,
+        traffic_erlangs,
+    )
 
     def staffing(**values: float) -> object:
         return _Staffing(**values)
+
+    def agents_needed(
+        traffic: float,
+        aht_seconds: float,
+        staffing: object,
+        concurrency: int = 1,
+        patience_seconds: float | None = None,
+        max_abandon: float | None = None,
+    ) -> int:
+        """Fewest agents on the queue meeting its targets: Erlang A with a patience,
+        Erlang C on ``agents x concurrency`` conversation slots otherwise."""
+        model = ServiceModel(staffing, concurrency, patience_seconds, max_abandon)  # type: ignore[arg-type]
+        return model.agents_needed(traffic, aht_seconds)
 
 except ImportError:  # pragma: no cover - plain python3 without the package's deps
 
@@ -98,6 +121,96 @@ except ImportError:  # pragma: no cover - plain python3 without the package's de
     def scheduled_agents(on_phone: float, staffing: object) -> int:
         floor = staffing.min_agents  # type: ignore[attr-defined]
         return max(floor, math.ceil(on_phone / (1 - staffing.shrinkage) - 1e-9))  # type: ignore[attr-defined]
+
+    def _erlang_a(
+        agents: int, traffic: float, aht: float, patience: float, answer: float
+    ) -> tuple[float, float, float]:
+        """(answered in time, abandoned, occupancy): ``coverage.staffing.erlang_a`` in lists."""
+        if traffic <= 0:
+            return 1.0, 0.0, 0.0
+        if agents <= 0:
+            return 0.0, 1.0, 0.0
+        c, theta = agents, aht / patience
+        t = answer / aht
+        hump = max(0.0, (traffic - c) / theta)
+        if traffic < c:
+            tail = 40.0 / math.log(c / traffic)
+            depth = min(tail, hump + 10.0 * math.sqrt((traffic + 1) / theta) + 50)
+        else:
+            depth = hump + 10.0 * math.sqrt((traffic + 1) / theta) + 50
+        k = range(int(min(depth, 200_000)) + 1)
+
+        def cumsum(values: list[float]) -> list[float]:
+            out, running = [], 0.0
+            for v in values:
+                running += v
+                out.append(running)
+            return out
+
+        log_idle = [0.0, *cumsum([math.log(traffic / n) for n in range(1, c + 1)])]
+        log_wait = [log_idle[-1] + v for v in [0.0, *cumsum(
+            [math.log(traffic / (c + j * theta)) for j in k[1:]]
+        )]]  # fmt: skip
+        top = max(max(log_idle), max(log_wait))
+        idle = [math.exp(v - top) for v in log_idle[:-1]]
+        wait = [math.exp(v - top) for v in log_wait]
+        total = sum(idle) + sum(wait)
+        idle, wait = [v / total for v in idle], [v / total for v in wait]
+        served = [c / (c + (j + 1) * theta) for j in k]
+        x, beta = math.exp(-theta * t), c / theta + 1
+        if x < 1:
+            steps = [math.log((beta + j - 1) / j) + math.log1p(-x) for j in k[1:]]
+            log_terms = [beta * math.log(x) + v for v in [0.0, *cumsum(steps)]]
+            still = [min(1.0, v) for v in cumsum([math.exp(v) for v in log_terms])]
+        else:
+            still = [1.0] * len(k)
+        answered = sum(idle) + sum(
+            w * s * (1 - r) for w, s, r in zip(wait, served, still, strict=True)
+        )
+        abandoned = sum(w * (1 - s) for w, s in zip(wait, served, strict=True))
+        return min(1.0, answered), abandoned, traffic * (1 - abandoned) / c
+
+    def agents_needed(
+        traffic: float,
+        aht_seconds: float,
+        staffing: object,
+        concurrency: int = 1,
+        patience_seconds: float | None = None,
+        max_abandon: float | None = None,
+    ) -> int:
+        if traffic <= 0:
+            return 0
+        if patience_seconds is None and concurrency == 1:
+            return agents_on_phone(traffic, aht_seconds, staffing)
+        answer = staffing.answer_seconds  # type: ignore[attr-defined]
+
+        def meets(agents: int) -> bool:
+            if patience_seconds is not None:
+                answered, abandoned, occupancy = _erlang_a(
+                    agents, traffic, aht_seconds, patience_seconds, answer
+                )
+            elif agents * concurrency <= traffic:
+                answered, abandoned, occupancy = 0.0, 0.0, 1.0
+            else:
+                slots = agents * concurrency
+                answered = _service_level(slots, traffic, aht_seconds, answer)
+                abandoned, occupancy = 0.0, traffic / slots
+            return (
+                answered >= staffing.service_level - 1e-12  # type: ignore[attr-defined]
+                and occupancy <= staffing.max_occupancy + 1e-12  # type: ignore[attr-defined]
+                and (max_abandon is None or abandoned <= max_abandon + 1e-12)
+            )
+
+        low, high = 0, 1
+        while not meets(high):
+            low, high = high, high * 2
+        while high - low > 1:
+            middle = (low + high) // 2
+            if meets(middle):
+                high = middle
+            else:
+                low = middle
+        return high
 
 
 # --- small helpers ---------------------------------------------------------------------
@@ -385,19 +498,22 @@ def required_hours(
     week_start_utc: datetime,
     interval_minutes: int,
     staff: object,
+    needed: object = None,
 ) -> list[int]:
     """Required agents per interval of the week, bucketed as ``coverage.requirements`` does
-    (rows aligned with the intervals, step dividing the interval)."""
+    (rows aligned with the intervals, step dividing the interval). ``needed(traffic, aht)``
+    sizes a queue on another channel (Erlang A, chat slots); default Erlang C."""
     per = interval_minutes // step_minutes
     offset = int((week_start_utc - first).total_seconds() // 60) // step_minutes
     required = []
+    size = needed or (lambda traffic, aht: agents_on_phone(traffic, aht, staff))
     for i in range(WEEK_MINUTES // interval_minutes):
         rows = range(offset + i * per, offset + (i + 1) * per)
         total = sum(contacts[r] for r in rows)
         handle = sum(contacts[r] * aht[r] for r in rows)
         mean = handle / total if total > 0 else staff.aht_seconds  # type: ignore[attr-defined]
-        phone = agents_on_phone(traffic_erlangs(total, mean, interval_minutes * 60), mean, staff)
-        required.append(scheduled_agents(phone, staff))
+        traffic = traffic_erlangs(total, mean, interval_minutes * 60)
+        required.append(scheduled_agents(size(traffic, mean), staff))  # type: ignore[operator]
     return required
 
 
@@ -787,12 +903,16 @@ def generate_contact_center() -> None:
 # --- (d) multilingual follow-the-sun team, one queue per language --------------------------------
 
 
-def multilingual_team() -> list[AgentSpec]:
-    def a(name: str, zone: str, skills: str) -> AgentSpec:
-        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        ident = plain.lower().replace("'", "").replace(" ", ".")
-        return AgentSpec(ident, name, zone, skills=tuple(skills.split(";")) if skills else ())
+def skilled(name: str, zone: str, skills: str) -> AgentSpec:
+    """A team-default agent with ``skills`` (queue names joined by ``;``, empty: every
+    queue), the id made from the name (``Seán Doyle`` -> ``sean.doyle``)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ident = plain.lower().replace("'", "").replace(" ", ".")
+    return AgentSpec(ident, name, zone, skills=tuple(skills.split(";")) if skills else ())
 
+
+def multilingual_team() -> list[AgentSpec]:
+    a = skilled
     return [
         # Germany (Berlin, CET +1, CEST +2 from Sunday 29 March)
         a("Katrin Vogel", "Europe/Berlin", "german;english"),
@@ -932,15 +1052,21 @@ def multilingual_queues() -> list[QueueSpec]:
     ]  # fmt: skip
 
 
+NAMED_DAYS = {"daily": range(7), "weekdays": range(5), "weekends": (5, 6)}
+
+
 def parse_hours(hours: str | tuple[str, ...]) -> list[tuple[set[int], int, int]] | None:
-    """Opening windows (weekdays, local start and end minutes), or None for 24/7."""
+    """Opening windows (weekdays, local start and end minutes), or None for 24/7.
+
+    Entries are ``DAYS HH:MM-HH:MM`` with the end after the start (``24:00`` for
+    midnight); ``DAYS`` is ``Mon-Fri``, ``Sat,Sun``, ``Sat-Mon`` (wraps) or ``daily``."""
     if hours == "24/7":
         return None
     windows = []
-    for entry in hours:
+    for entry in (hours,) if isinstance(hours, str) else hours:
         days_text, span = entry.split()
-        days: set[int] = set()
-        for part in days_text.split(","):
+        days: set[int] = set(NAMED_DAYS.get(days_text.lower(), ()))
+        for part in days_text.split(",") if not days else ():
             first, _, last = part.partition("-")
             lo, hi = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
             days.update((lo + i) % 7 for i in range((hi - lo) % 7 + 1))
@@ -1066,11 +1192,314 @@ def generate_multilingual() -> None:
     print("\n".join(lines))
 
 
+# --- (e) one team on phone, live chat and email -------------------------------------------------
+
+PHONE, PHONE_CHAT, CHAT_EMAIL, EVERY_QUEUE = "phone", "phone;chat", "chat;email;email-weekend", ""
+
+
+def channels_team() -> list[AgentSpec]:
+    a = skilled
+    return [
+        # Ireland (Dublin, GMT +0, IST +1 from Sunday 29 March): the chat and email desk's
+        # clock; Máire leads the floor and takes any queue (empty skills cell)
+        a("Aoife Byrne", "Europe/Dublin", PHONE),
+        a("Cian Murphy", "Europe/Dublin", PHONE),
+        a("Róisín Kelly", "Europe/Dublin", PHONE),
+        a("Darragh Walsh", "Europe/Dublin", PHONE_CHAT),
+        a("Sinéad O'Connor", "Europe/Dublin", PHONE_CHAT),
+        a("Tomasz Nowak", "Europe/Dublin", PHONE_CHAT),
+        a("Clodagh Ryan", "Europe/Dublin", CHAT_EMAIL),
+        a("Fionn Doyle", "Europe/Dublin", CHAT_EMAIL),
+        a("Grace Okafor", "Europe/Dublin", CHAT_EMAIL),
+        a("Máire Gallagher", "Europe/Dublin", EVERY_QUEUE),
+        # Germany (Berlin, CET +1, CEST +2 from Sunday 29 March)
+        a("Lukas Becker", "Europe/Berlin", PHONE),
+        a("Leonie Wagner", "Europe/Berlin", PHONE_CHAT),
+        a("Paul Richter", "Europe/Berlin", PHONE_CHAT),
+        a("Hannah Krüger", "Europe/Berlin", CHAT_EMAIL),
+        a("Deniz Aydin", "Europe/Berlin", CHAT_EMAIL),
+        # United States, east (New York, EDT -4 since 8 March)
+        a("Tyrone Jackson", "America/New_York", PHONE),
+        a("Megan Sullivan", "America/New_York", PHONE),
+        a("Brianna Scott", "America/New_York", PHONE_CHAT),
+        a("Kevin O'Neill", "America/New_York", PHONE_CHAT),
+        a("Rachel Goldberg", "America/New_York", CHAT_EMAIL),
+        a("Marcus Reid", "America/New_York", CHAT_EMAIL),
+        a("Dana Whitfield", "America/New_York", EVERY_QUEUE),
+        # Mexico (Mexico City, -6, no DST): the evening and early night in UTC
+        a("Luis Hernández", "America/Mexico_City", PHONE),
+        a("Ximena Ruiz", "America/Mexico_City", PHONE),
+        a("Carlos Mendoza", "America/Mexico_City", PHONE_CHAT),
+        a("Paola Jiménez", "America/Mexico_City", CHAT_EMAIL),
+        a("Andrés Salinas", "America/Mexico_City", CHAT_EMAIL),
+        # Australia (Sydney, AEDT +11 until 5 April)
+        a("Jack Mitchell", "Australia/Sydney", PHONE),
+        a("Ruby Campbell", "Australia/Sydney", PHONE),
+        a("Ethan Lee", "Australia/Sydney", PHONE),
+        a("Zoe Papadopoulos", "Australia/Sydney", CHAT_EMAIL),
+        # Philippines (Manila, +8)
+        a("Rhea Santos", "Asia/Manila", PHONE),
+        a("Jomar Reyes", "Asia/Manila", PHONE),
+        a("Aileen Bautista", "Asia/Manila", PHONE),
+        a("Renz Villanueva", "Asia/Manila", PHONE_CHAT),
+        a("Trisha Mercado", "Asia/Manila", CHAT_EMAIL),
+        a("Paolo Ocampo", "Asia/Manila", CHAT_EMAIL),
+        a("Joy Fernandez", "Asia/Manila", CHAT_EMAIL),
+        a("Liza Manalo", "Asia/Manila", EVERY_QUEUE),
+        # India (Kolkata, +5:30)
+        a("Sourav Ghosh", "Asia/Kolkata", PHONE),
+        a("Moumita Roy", "Asia/Kolkata", PHONE),
+        a("Arnab Chatterjee", "Asia/Kolkata", PHONE_CHAT),
+        a("Ishita Bose", "Asia/Kolkata", PHONE_CHAT),
+        a("Debjani Mukherjee", "Asia/Kolkata", CHAT_EMAIL),
+        a("Rajat Sen", "Asia/Kolkata", CHAT_EMAIL),
+        a("Anirban Dutta", "Asia/Kolkata", EVERY_QUEUE),
+        # Nepal (Kathmandu, +5:45)
+        a("Prakash Thapa", "Asia/Kathmandu", PHONE),
+        a("Srijana Karki", "Asia/Kathmandu", PHONE_CHAT),
+        a("Nabin Adhikari", "Asia/Kathmandu", CHAT_EMAIL),
+        a("Pooja Rai", "Asia/Kathmandu", CHAT_EMAIL),
+    ]
+
+
+# The scenario's [staffing] (the phone line's) and its [queues.NAME] tables without
+# their forecast key, exactly as scenarios/channels.toml has them.
+CHANNELS_STAFFING = {
+    "aht_seconds": 360, "service_level": 0.8, "answer_seconds": 20,
+    "max_occupancy": 0.85, "shrinkage": 0.30, "min_agents": 1,
+}  # fmt: skip
+CHANNEL_QUEUES: dict[str, dict[str, object]] = {
+    "phone": {
+        "channel": "voice", "hours": "24/7", "patience_seconds": 240, "max_abandon": 0.05,
+        "min_agents": 2, "priority": 3,
+    },
+    "chat": {
+        "channel": "chat", "hours": "daily 08:00-20:00", "hours_timezone": "Europe/Dublin",
+        "concurrency": 2, "aht_seconds": 720, "answer_seconds": 60, "priority": 2,
+    },
+    "email": {
+        "channel": "email", "hours": ["Mon-Fri 00:00-24:00", "Sat 00:00-04:00"],
+        "hours_timezone": "Europe/Dublin", "answer_within_hours": 4, "service_level": 0.95,
+        "aht_seconds": 420,
+    },
+    "email-weekend": {
+        "channel": "email", "hours": "Sat-Mon 08:00-20:00", "hours_timezone": "Europe/Dublin",
+        "answer_within_hours": 24, "aht_seconds": 420,
+    },
+}  # fmt: skip
+# Email queues: the days (on the queue's clock) whose emails they take.
+EMAIL_ARRIVALS = {"email": "Mon-Fri 00:00-24:00", "email-weekend": "Sat-Sun 00:00-24:00"}
+CHANNELS_LOAD = 0.90  # voice and chat requirement plus email work, share of contracted hours
+CHAT_TARGET_HOURS = 380.0  # chat's required agent-hours; phone takes the rest
+EMAIL_TARGET_HOURS = 380.0  # agent-hours of email work, both queues (split by arrival day)
+
+
+def inbox(hour: float) -> float:
+    """Emails on the sender's clock: the working day, and a long evening tail from home."""
+    return (
+        0.10
+        + 0.90 * bump(hour, 10.5, 2.2)
+        + 0.75 * bump(hour, 15.0, 2.2)
+        + 0.45 * bump(hour, 21.0, 1.8)
+    )
+
+
+def channel_regions() -> dict[str, tuple[Region, ...]]:
+    """Where each queue's customers are (both email queues share one inbox)."""
+    r = Region
+    everyone = (
+        r("Europe/London", 0.22, phone_line, CONSUMER_WEEK),
+        r("Europe/Dublin", 0.08, phone_line, CONSUMER_WEEK),
+        r("Europe/Berlin", 0.12, phone_line, CONSUMER_WEEK),
+        r("America/New_York", 0.20, phone_line, CONSUMER_WEEK),
+        r("America/Chicago", 0.07, phone_line, CONSUMER_WEEK),
+        r("America/Los_Angeles", 0.08, phone_line, CONSUMER_WEEK),
+        r("Australia/Sydney", 0.10, phone_line, CONSUMER_WEEK),
+        r("Asia/Kolkata", 0.08, phone_line, CONSUMER_WEEK),
+        r("Asia/Manila", 0.05, phone_line, CONSUMER_WEEK),
+    )
+    return {
+        "phone": everyone,
+        "chat": (
+            r("Europe/London", 0.35, saas_chat, CONSUMER_WEEK),
+            r("Europe/Dublin", 0.15, saas_chat, CONSUMER_WEEK),
+            r("Europe/Berlin", 0.20, saas_chat, CONSUMER_WEEK),
+            r("Europe/Paris", 0.10, saas_chat, CONSUMER_WEEK),
+            r("America/New_York", 0.15, saas_chat, CONSUMER_WEEK),
+            r("Asia/Kolkata", 0.05, saas_chat, CONSUMER_WEEK),
+        ),
+        "inbox": tuple(r(x.zone, x.weight, inbox, CONSUMER_WEEK) for x in everyone),
+    }
+
+
+def check_channels_scenario() -> None:
+    """The hand-written scenario file must describe the queues this script generates."""
+    scenario = tomllib.loads((ROOT / "scenarios" / "channels.toml").read_text("utf-8"))
+    assert scenario["team"]["agents"] == "../data/channels/agents.csv"
+    assert "forecast" not in scenario, "channels: queues replace [forecast]"
+    assert scenario["timezone"] == "UTC" and scenario["interval_minutes"] == 30
+    assert scenario["staffing"] == CHANNELS_STAFFING, "channels: [staffing]"
+    tables = scenario["queues"]
+    assert list(tables) == list(CHANNEL_QUEUES), "channels: queue names or order"
+    for name, table in tables.items():
+        assert table["forecast"] == f"../data/channels/{name}.csv", name
+        rest = {k: v for k, v in table.items() if k != "forecast"}
+        assert rest == CHANNEL_QUEUES[name], f"channels: [queues.{name}]"
+
+
+def queue_staffing(name: str) -> object:
+    """The queue's staffing: the scenario's, with its own keys (email: floor 0, and its
+    ``service_level`` is the share answered within the window, not a staffing key)."""
+    table = CHANNEL_QUEUES[name]
+    own = {k: v for k, v in table.items() if k in CHANNELS_STAFFING}
+    if table["channel"] == "email":
+        own = {**{k: v for k, v in own.items() if k != "service_level"}, "min_agents": 0}
+    return staffing(**{**CHANNELS_STAFFING, **own})
+
+
+def generate_channels() -> None:
+    folder = DATA / "channels"
+    rules = TeamRules()
+    week = date(2026, 3, 23)
+    week_dates = [week + timedelta(days=i) for i in range(7)]
+    start = week_start_utc(week, "UTC")
+    interval = step = 30
+    agents = channels_team()
+    contracted, reach = check_team("channels", agents, rules, start, week_dates, True)
+    check_channels_scenario()
+    for agent in agents:
+        assert set(agent.skills) <= set(CHANNEL_QUEUES), f"channels: {agent.id}'s skills"
+
+    first = start - timedelta(days=1)
+    rows = 9 * 24 * 60 // step
+    offset = int((start - first).total_seconds() // 60) // step
+    intervals = WEEK_MINUTES // interval
+    rng = random.Random(20260326)
+    regions = channel_regions()
+    # Email first: one inbox, its rows split between the queues by the day they arrive.
+    inbox_shape = volume_shape(
+        list(regions["inbox"]), first, rows, step, rng, row_noise=0.15, day_noise=0.06
+    )
+    aht = float(CHANNEL_QUEUES["email"]["aht_seconds"])  # type: ignore[arg-type]
+    assert CHANNEL_QUEUES["email-weekend"]["aht_seconds"] == aht
+    shrink = queue_staffing("email").shrinkage  # type: ignore[attr-defined]
+    week_rows = range(offset, offset + intervals)
+
+    def work_hours(contacts: list[float]) -> float:
+        """Agent-hours on the queue that the week's emails take, after shrinkage."""
+        return sum(contacts[r] for r in week_rows) * aht / 3600 / (1 - shrink)
+
+    scale = EMAIL_TARGET_HOURS / work_hours(inbox_shape)
+    inbox_contacts = [round(scale * v, 1) for v in inbox_shape]
+    forecasts: dict[str, list[float]] = {}
+    for name, days in EMAIL_ARRIVALS.items():
+        zone = str(CHANNEL_QUEUES[name]["hours_timezone"])
+        arriving = parse_hours(days)
+        forecasts[name] = [
+            c if is_open(first + timedelta(minutes=r * step), arriving, zone) else 0.0
+            for r, c in enumerate(inbox_contacts)
+        ]
+    email_hours = sum(work_hours(forecasts[name]) for name in EMAIL_ARRIVALS)
+
+    # Phone and chat: sized interval by interval on their own channel's model.
+    def open_rows(name: str) -> list[bool]:
+        table = CHANNEL_QUEUES[name]
+        windows = parse_hours(table["hours"])  # type: ignore[arg-type]
+        zone = str(table.get("hours_timezone", "UTC"))
+        return [is_open(first + timedelta(minutes=r * step), windows, zone) for r in range(rows)]
+
+    required: dict[str, list[int]] = {}
+    for name, target in (("chat", CHAT_TARGET_HOURS), ("phone", None)):
+        if target is None:
+            target = (
+                CHANNELS_LOAD * contracted
+                - email_hours
+                - sum(sum(n) * interval / 60 for n in required.values())
+            )
+        table, staff = CHANNEL_QUEUES[name], queue_staffing(name)
+        is_open_row = open_rows(name)
+        week_open = [is_open_row[offset + i] for i in range(intervals)]
+        shape = volume_shape(list(regions[name]), first, rows, step, rng, 0.10, 0.05)
+        shape = [v if o else CLOSED_TRICKLE * v for v, o in zip(shape, is_open_row, strict=True)]
+        handle = [float(staff.aht_seconds)] * rows  # type: ignore[attr-defined]
+
+        def needed(
+            traffic: float, mean: float, table: dict[str, object] = table, staff: object = staff
+        ) -> int:
+            return agents_needed(
+                traffic, mean, staff,
+                int(table.get("concurrency", 1)),  # type: ignore[call-overload]
+                table.get("patience_seconds"),  # type: ignore[arg-type]
+                table.get("max_abandon"),  # type: ignore[arg-type]
+            )  # fmt: skip
+
+        def required_for(
+            contacts: list[float], handle: list[float] = handle, staff: object = staff,
+            needed: object = needed, week_open: list[bool] = week_open,
+        ) -> list[int]:  # fmt: skip
+            req = required_hours(contacts, handle, first, step, start, interval, staff, needed)
+            return [n if o else 0 for n, o in zip(req, week_open, strict=True)]
+
+        forecasts[name], required[name] = calibrate(shape, target, interval, 1, required_for)
+
+    lines = []
+    for name, table in CHANNEL_QUEUES.items():
+        write_csv(
+            folder / f"{name}.csv",
+            ["start", "contacts"],
+            [
+                [iso_z(first + timedelta(minutes=r * step)), f"{c:.1f}"]
+                for r, c in enumerate(forecasts[name])
+            ],
+        )
+        skilled_agents = [a for a in agents if not a.skills or name in a.skills]
+        skilled_hours = sum(contract(a, rules, week_dates)[0] for a in skilled_agents) / 60
+        skilled_reach = reachable_hours(skilled_agents, rules, start, week_dates)
+        is_open_row = open_rows(name)
+        week_open = [is_open_row[offset + i] for i in range(intervals)]
+        per_hour = 60 // interval
+        open_hours = [h for h in range(168) if any(week_open[h * per_hour : (h + 1) * per_hour])]
+        floor = 0 if table["channel"] == "email" else queue_staffing(name).min_agents  # type: ignore[attr-defined]
+        short = [h for h in open_hours if skilled_reach[h] < max(1, floor)]
+        assert not short, f"channels: too few for {name} in week hours {short}"
+        open_total = sum(week_open) * interval / 60
+        if table["channel"] == "email":
+            # Every email's window (wrapping the week) holds open hours someone can reach.
+            window = round(float(table["answer_within_hours"]) * 60) // interval  # type: ignore[arg-type]
+            for i in range(intervals):
+                if forecasts[name][offset + i] > 0:
+                    inside = [(i + k) % intervals for k in range(window)]
+                    assert any(week_open[j] and skilled_reach[j // per_hour] for j in inside), (
+                        f"channels: {name} emails of week interval {i} cannot be answered in time"
+                    )
+            emails = sum(forecasts[name][r] for r in week_rows)
+            hours = work_hours(forecasts[name])
+            what = f"{emails:5.0f} emails, work {hours:6.1f} agent-h, window {window // 2:2d} h"
+        else:
+            hours = sum(required[name]) * interval / 60
+            what = f"required {hours:6.1f} agent-h, peak {max(required[name]):2d}"
+        lines.append(
+            f"  {name:13s} {what} in {open_total:5.1f} open h; {len(skilled_agents):2d} agents"
+            f" with the skill, contracted {skilled_hours:6.1f} h"
+            f" ({100 * hours / skilled_hours:4.1f}%)"
+        )
+    write_skilled_team(folder, agents)
+    timed = sum(sum(n) for n in required.values()) * interval / 60
+    total = timed + email_hours
+    print(
+        f"{'channels':15s} required {total:7.1f} agent-h (phone and chat {timed:.1f}, email work"
+        f" {email_hours:.1f}), contracted {contracted:7.1f} h ({100 * total / contracted:5.1f}%);"
+        f" {min(reach)}-{max(reach)} agents can reach each hour"
+    )
+    print("\n".join(lines))
+
+
 def main() -> None:
     generate_global()
     generate_small_team()
     generate_contact_center()
     generate_multilingual()
+    generate_channels()
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ class QueueNeed:
         t %= problem.slots
         n = self.on[q][t]
         value = self.floor_weight if n < problem.queue_floor[q][t] else 0
-        value += 1 if n < problem.queue_required[q][t] else 0
+        value += 1 if n < problem.queue_guide[q][t] else 0
         return problem.priorities[q] * value
 
     def best_gain(self, option: AgentOptions, t: int) -> int:
@@ -54,7 +54,7 @@ class QueueNeed:
         """What is still missing, in the units of ``gain``: floors, then shortfall."""
         problem, total = self.problem, 0
         for q, priority in enumerate(problem.priorities):
-            floor, required = problem.queue_floor[q], problem.queue_required[q]
+            floor, required = problem.queue_floor[q], problem.queue_guide[q]
             for f, r, n in zip(floor, required, self.on[q], strict=True):
                 if n < f:
                     total += priority * self.floor_weight * (f - n)
@@ -220,7 +220,7 @@ def _split_slot(
     top = max(problem.priorities) * (need.floor_weight + 1) + 1
     for q in queues:
         on, priority = need.on[q][t], problem.priorities[q]
-        floor, required = problem.queue_floor[q][t], problem.queue_required[q][t]
+        floor, required = problem.queue_floor[q][t], problem.queue_guide[q][t]
         for n in range(on + 1, max(floor, required) + 1):
             worth = priority * (
                 (need.floor_weight if n <= floor else 0) + (1 if n <= required else 0)

@@ -12,18 +12,25 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
-from coverage.solver.problem import Problem, rest_clashes
+from coverage.solver.problem import EmailFlow, Problem, hull_segments, rest_clashes
 
 # Objective terms in strict priority order (first matters most).
 UNCOVERED = "uncovered"
 SHORTFALL = "shortfall"
+LATE = "contacts_late"  # the service objective's, in place of the shortfall
 HIRES = "hires"  # only when the problem has optional (hypothetical) agents
 START_TIMES = "start_time_changes"
-TERMS = (UNCOVERED, SHORTFALL, HIRES, START_TIMES)
+TERMS = (UNCOVERED, SHORTFALL, LATE, HIRES, START_TIMES)
 # The search runs in stages: coverage first, then start times with coverage held.
 # One weighted objective over all terms has a weak bound (the start-time term's
 # LP relaxation is loose), and proving it optimal took minutes instead of seconds.
 STAGES = ((UNCOVERED, SHORTFALL), (START_TIMES,))
+SERVICE_STAGES = ((UNCOVERED, LATE), (START_TIMES,))
+
+
+def stages_for(problem: Problem) -> tuple[tuple[str, ...], ...]:
+    """The search's stages under the scenario's objective."""
+    return SERVICE_STAGES if problem.objective == "service" else STAGES
 
 
 # Which queue each agent serves in each fine slot of their shifts (slot -> queue
@@ -55,13 +62,25 @@ def term_values(
     by each queue's priority, counts)."""
     on = queues_on(problem, shifts, serving)
     uncovered = shortfall = 0
+    scale = problem.shortfall_scale
     for q, priority in enumerate(problem.priorities):
         floor, required = problem.queue_floor[q], problem.queue_required[q]
         uncovered += priority * sum(max(0, f - n) for f, n in zip(floor, on[q], strict=True))
-        shortfall += priority * sum(max(0, r - n) for r, n in zip(required, on[q], strict=True))
+        short = sum(max(0, r - n) for r, n in zip(required, on[q], strict=True))
+        shortfall += priority * scale * short
+    late = 0
+    for (q, t), table in problem.late_tables.items():
+        late += problem.priorities[q] * table[min(on[q][t], len(table) - 1)]
+    for flow in problem.emails:
+        overdue, dropped = flow.overdue(on[flow.queue])
+        priority = problem.priorities[flow.queue]
+        work = sum(overdue.values()) + dropped * len(overdue)
+        shortfall += priority * problem.email_weight(flow) * max(0, work - flow.allowance)
+        late += priority * sum(flow.late_weight[t] * (o + dropped) for t, o in overdue.items())
     values = {
         UNCOVERED: uncovered,
         SHORTFALL: shortfall,
+        LATE: late,
         START_TIMES: sum(max(0, len({c.start_minute for c in s}) - 1) for s in shifts),
     }
     if any(option.optional for option in problem.options):
@@ -103,6 +122,11 @@ class RosterModel:
         self.short: dict[tuple[int, int], cp_model.IntVar] = {}
         self.starts_at: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
         self.extra_starts: dict[int, cp_model.IntVar] = {}
+        # late[q, t] = (contacts late, agents on capped at the table's end)
+        self.late: dict[tuple[int, int], tuple[cp_model.IntVar, cp_model.IntVar]] = {}
+        # email_vars[q] = {"done"|"backlog"|"dropped"|"overdue": {slot: var}}
+        self.email_vars: dict[int, dict[str, dict[int, cp_model.IntVar]]] = {}
+        self.email_excess: dict[int, cp_model.IntVar] = {}
         # hired[a] for optional agents; 1 for everyone else
         self.hired: dict[int, cp_model.IntVar] = {
             a: self.model.new_bool_var(f"hired[{a}]")
@@ -122,6 +146,8 @@ class RosterModel:
             self.add_min_activity()
             self.add_uncovered_term()
             self.add_shortfall_term()
+            if problem.objective == "service":
+                self.add_late_term()
             self.add_start_time_term()
             if self.hired:
                 self.add_hires_term()
@@ -169,8 +195,41 @@ class RosterModel:
             self.model.add_hint(var, max(0, problem.queue_floor[q][t] - on[q][t]))
         for (q, t), var in self.short.items():
             self.model.add_hint(var, max(0, problem.queue_required[q][t] - on[q][t]))
+        for (q, t), (late, capped) in self.late.items():
+            table = problem.late_tables[q, t]
+            n = min(on[q][t], len(table) - 1)
+            self.model.add_hint(capped, n)
+            self.model.add_hint(late, table[n])
+        for flow in problem.emails:
+            self._hint_email(flow, on[flow.queue])
         values = term_values(problem, shifts, serving)
         return {name: value for name, value in values.items() if name in self.terms}
+
+    def _hint_email(self, flow: EmailFlow, on: list[int]) -> None:
+        """The email flow's variables as first in, first out leaves them (no hint
+        when the week cannot do its work: the search places the drops)."""
+        variables = self.email_vars.get(flow.queue)
+        overdue, dropped = flow.overdue(on)
+        if variables is None or dropped:
+            return
+        done_in = variables["done"]
+        waiting = 0
+        for week in range(2):  # the second pass is the steady state
+            for t in range(self.problem.slots):
+                available = waiting + flow.arrivals[t]
+                done = min(available, flow.capacity[t] * on[t]) if t in done_in else 0
+                waiting = available - done
+                if week:
+                    if t in done_in:
+                        self.model.add_hint(done_in[t], done)
+                    self.model.add_hint(variables["backlog"][t], waiting)
+        for var in variables["dropped"].values():
+            self.model.add_hint(var, 0)
+        for t, var in variables["overdue"].items():
+            self.model.add_hint(var, overdue[t])
+        if flow.queue in self.email_excess:
+            excess = max(0, sum(overdue.values()) - flow.allowance)
+            self.model.add_hint(self.email_excess[flow.queue], excess)
 
     def serving(self, solver: cp_model.CpSolver) -> Serving:
         """The queue each agent serves in each slot of their shifts, in a solution."""
@@ -261,10 +320,13 @@ class RosterModel:
                 for q, var in serve.items():
                     self.serve[a][q, t] = var
                     covering.setdefault((q, t), []).append(var)
+        counted = set(problem.late_tables) if problem.objective == "service" else set()
+        for flow in problem.emails:
+            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
         for q in range(problem.queue_count):
             required, floor = problem.queue_required[q], problem.queue_floor[q]
             for t in range(slots):
-                if not (required[t] or floor[t]):
+                if not (required[t] or floor[t] or (q, t) in counted):
                     continue  # nothing to count: the queue needs nobody here
                 variables = covering.get((q, t), [])
                 count = self.model.new_int_var(0, len(variables), f"on[{q},{t}]")
@@ -322,13 +384,97 @@ class RosterModel:
         Overstaffing needs no term of its own: every agent works exactly their
         contract, so total scheduled time is fixed and overstaffing equals
         shortfall plus a constant. Minimising one minimises the other.
+
+        An email queue has no requirement per slot: its term is the email work
+        still waiting at each arrival's deadline (beyond what its service level
+        lets pass), in seconds, which ``shortfall_scale`` makes one unit.
         """
-        self.short = self._add_missing_below(SHORTFALL, self.problem.queue_required, "short")
+        scale = self.problem.shortfall_scale
+        self.short = self._add_missing_below(SHORTFALL, self.problem.queue_required, "short", scale)
+        if not self.problem.emails:
+            return
+        terms, upper = [self.terms[SHORTFALL].expression], self.terms[SHORTFALL].upper_bound
+        for flow in self.problem.emails:
+            overdue, most = self._email_overdue(flow)
+            weight = self.problem.priorities[flow.queue] * self.problem.email_weight(flow)
+            excess = self.model.new_int_var(0, most, f"email_excess[{flow.queue}]")
+            self.model.add(excess >= overdue - flow.allowance)
+            self.email_excess[flow.queue] = excess
+            terms.append(weight * excess)
+            upper += weight * most
+        self.terms[SHORTFALL] = Term(cp_model.LinearExpr.sum(terms), upper)
+
+    def add_late_term(self) -> None:
+        """Contacts answered late, weighted by priority, in ``SERVICE_SCALE`` units:
+        per voice and chat slot from the queue's service at the agents on it
+        (``late_tables``), and each email still waiting at an arrival's deadline."""
+        problem = self.problem
+        terms: list[cp_model.LinearExprT] = []
+        upper = 0
+        for (q, t), table in problem.late_tables.items():
+            count = self.on[q, t]
+            late = self.model.new_int_var(0, table[0], f"late[{q},{t}]")
+            capped = self.model.new_int_var(0, len(table) - 1, f"capped[{q},{t}]")
+            self.model.add_min_equality(capped, [count, len(table) - 1])
+            self.model.add_element(capped, list(table), late)
+            self.late[q, t] = (late, capped)
+            # Redundant cuts from the lower convex hull of the table: a tighter LP.
+            for n0, n1 in hull_segments(table):
+                slope = table[n1] - table[n0]
+                self.model.add((n1 - n0) * late >= (n1 - n0) * table[n0] + slope * (count - n0))
+            terms.append(problem.priorities[q] * late)
+            upper += problem.priorities[q] * table[0]
+        for flow in problem.emails:
+            priority = problem.priorities[flow.queue]
+            for t, o in self.email_vars[flow.queue]["overdue"].items():
+                terms.append(priority * flow.late_weight[t] * o)
+                upper += priority * flow.late_weight[t] * sum(flow.arrivals)
+        self.terms[LATE] = Term(cp_model.LinearExpr.sum(terms), upper)
+
+    def _email_overdue(self, flow: EmailFlow) -> tuple[cp_model.LinearExprT, int]:
+        """The work waiting at each of the queue's deadlines, summed, and its upper bound."""
+        variables = self.email_vars.get(flow.queue) or self._add_email_flow(flow)
+        most = sum(flow.arrivals) * (len(flow.deadlines) + 1)
+        return cp_model.LinearExpr.sum(list(variables["overdue"].values())), most
+
+    def _add_email_flow(self, flow: EmailFlow) -> dict[str, dict[int, cp_model.IntVar]]:
+        """The queue's backlog over the repeating week, first in first out.
+
+        ``done[t]`` is at most what the agents on it can do; work the week cannot
+        do at all may be ``dropped`` as it arrives, and then counts as waiting at
+        every deadline, so it is dropped only when nothing else can be done.
+        """
+        model, slots, q = self.model, self.problem.slots, flow.queue
+        total = sum(flow.arrivals)
+        done: dict[int, cp_model.IntVar] = {}
+        backlog: dict[int, cp_model.IntVar] = {}
+        dropped: dict[int, cp_model.IntVar] = {}
+        overdue: dict[int, cp_model.IntVar] = {}
+        for t in range(slots):
+            backlog[t] = model.new_int_var(0, total, f"backlog[{q},{t}]")
+            if flow.capacity[t] and (q, t) in self.on:
+                done[t] = model.new_int_var(0, total, f"done[{q},{t}]")
+                model.add(done[t] <= flow.capacity[t] * self.on[q, t])
+            if flow.arrivals[t]:
+                dropped[t] = model.new_int_var(0, flow.arrivals[t], f"dropped[{q},{t}]")
+        for t in range(slots):
+            model.add(
+                backlog[t]
+                == backlog[(t - 1) % slots] + flow.arrivals[t] - done.get(t, 0) - dropped.get(t, 0)
+            )
+        all_dropped = cp_model.LinearExpr.sum(list(dropped.values()))
+        for t, last, later in flow.deadlines:
+            overdue[t] = model.new_int_var(0, 2 * total, f"overdue[{q},{t}]")
+            model.add(overdue[t] >= backlog[last] - later + all_dropped)
+        variables = {"done": done, "backlog": backlog, "dropped": dropped, "overdue": overdue}
+        self.email_vars[q] = variables
+        return variables
 
     def _add_missing_below(
-        self, name: str, targets: tuple[tuple[int, ...], ...], label: str
+        self, name: str, targets: tuple[tuple[int, ...], ...], label: str, scale: int = 1
     ) -> dict[tuple[int, int], cp_model.IntVar]:
-        """The term ``name``: agents missing below ``targets[q][t]``, weighted by priority."""
+        """The term ``name``: agents missing below ``targets[q][t]``, weighted by priority
+        (and ``scale``)."""
         priorities = self.problem.priorities
         missing: dict[tuple[int, int], cp_model.IntVar] = {}
         terms: list[cp_model.LinearExprT] = []
@@ -340,8 +486,9 @@ class RosterModel:
             gap = self.model.new_int_var(0, target, f"{label}[{q},{t}]")
             self.model.add(gap + count >= target)
             missing[q, t] = gap
-            terms.append(gap if priorities[q] == 1 else priorities[q] * gap)
-            upper += priorities[q] * target
+            weight = priorities[q] * scale
+            terms.append(gap if weight == 1 else weight * gap)
+            upper += weight * target
         self.terms[name] = Term(cp_model.LinearExpr.sum(terms), upper)
         return missing
 

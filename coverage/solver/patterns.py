@@ -140,7 +140,7 @@ class _Master:
         self.problem = problem
         priorities = problem.priorities
         floor_weight = (
-            sum(p * sum(r) for p, r in zip(priorities, problem.queue_required, strict=True)) + 1
+            sum(p * sum(r) for p, r in zip(priorities, problem.queue_guide, strict=True)) + 1
         )
         objective = solver.Objective()
         # demand[q][t] and floor[q][t]
@@ -149,7 +149,7 @@ class _Master:
         for q, priority in enumerate(priorities):
             demand, floors = [], []
             for t, (required, floor) in enumerate(
-                zip(problem.queue_required[q], problem.queue_floor[q], strict=True)
+                zip(problem.queue_guide[q], problem.queue_floor[q], strict=True)
             ):
                 short, missing = solver.NumVar(0, math.inf, ""), solver.NumVar(0, math.inf, "")
                 objective.SetCoefficient(short, priority)
@@ -247,7 +247,7 @@ class _Master:
             return
         (q,) = self.queues[k]
         floor = self.problem.queue_floor[q]
-        required = self.problem.queue_required[q]
+        required = self.problem.queue_guide[q]
         for t, count in cover.items():
             self.on[q][t] += n * count
             self.demand[q][t].SetLb(required[t] - self.on[q][t])

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from itertools import pairwise
 
 from coverage.models import WEEK_MINUTES, Agent, Contract, Scenario
-from coverage.requirements import Requirements, build_requirements
+from coverage.requirements import QueueRequirements, Requirements, build_requirements
 from coverage.shifts import Candidate, candidates_for
 from coverage.timegrid import WEEK, Week
 
@@ -134,6 +135,13 @@ class Problem:
         )
 
     @cached_property
+    def queue_guide(self) -> tuple[tuple[int, ...], ...]:
+        """What the first roster aims at per queue and slot: the requirement, and for
+        an email queue its work spread over the answer windows (``email_required``)."""
+        guides = self.email_required
+        return tuple(guides.get(q, required) for q, required in enumerate(self.queue_required))
+
+    @cached_property
     def queue_floor(self) -> tuple[tuple[int, ...], ...]:
         """Each queue's ``min_agents`` floor in each fine slot (0 while it is closed)."""
         return tuple(
@@ -152,3 +160,184 @@ class Problem:
     def min_activity_slots(self, option: AgentOptions) -> int:
         """The agent's shortest block on one queue, in whole fine slots (rounded up)."""
         return max(1, math.ceil(option.agent.rules.min_activity_minutes / self.step_minutes))
+
+    # --- channels -----------------------------------------------------------------
+
+    @property
+    def objective(self) -> str:
+        return self.scenario.solver.objective
+
+    @cached_property
+    def is_email(self) -> tuple[bool, ...]:
+        return tuple(queue.is_email for queue in self.requirements.queues)
+
+    @cached_property
+    def emails(self) -> tuple[EmailFlow, ...]:
+        """Every email queue's work and capacity on the fine grid."""
+        return tuple(
+            EmailFlow.of(q, queue, self.step_minutes)
+            for q, queue in enumerate(self.requirements.queues)
+            if queue.is_email and queue.contacts is not None
+        )
+
+    @cached_property
+    def shortfall_scale(self) -> int:
+        """Units of the shortfall term per agent-slot: 1 without email queues; with
+        them, one unit is a second of email work, so that their late work adds up
+        with the other queues' missing agents exactly."""
+        scale = 1
+        for flow in self.emails:
+            scale = math.lcm(scale, max(1, flow.per_agent))
+        return scale
+
+    def email_weight(self, flow: EmailFlow) -> int:
+        """Shortfall units per second of the email queue's work done late."""
+        return self.shortfall_scale // max(1, flow.per_agent)
+
+    @cached_property
+    def late_tables(self) -> dict[tuple[int, int], tuple[int, ...]]:
+        """Voice and chat: contacts answered late in each open fine slot with contacts,
+        by agents serving the queue there (in ``SERVICE_SCALE`` units of a contact),
+        up to the first count at which none are; more agents do no better."""
+        tables: dict[tuple[int, int], tuple[int, ...]] = {}
+        per_interval = self.week.interval_minutes // self.step_minutes
+        for q, queue in enumerate(self.requirements.queues):
+            if queue.service is None or queue.contacts is None:
+                continue
+            most = sum(1 for option in self.options if q in option.queues)
+            is_open = self.queue_open[q]
+            for i, arriving in enumerate(queue.contacts):
+                if arriving <= 0:
+                    continue
+                share = arriving / per_interval * SERVICE_SCALE
+                table: list[int] = []
+                for n in range(most + 1):
+                    table.append(round(share * queue.interval_service(i, n).late))
+                    if table[-1] == 0:
+                        break
+                for t in range(i * per_interval, (i + 1) * per_interval):
+                    if is_open[t]:
+                        tables[q, t] = tuple(table)
+        return tables
+
+    @cached_property
+    def email_required(self) -> dict[int, tuple[int, ...]]:
+        """A per-slot guide for the first roster (not the objective): each arrival's
+        work spread evenly over the open slots of its window, in whole agents with
+        the rounding carried over so the week's total stays right."""
+        guides: dict[int, tuple[int, ...]] = {}
+        slots = self.slots
+        for flow in self.emails:
+            spread = [0.0] * slots
+            for i, work in enumerate(flow.arrivals):
+                if not work:
+                    continue
+                window = [
+                    (i + k) % slots for k in range(flow.window) if flow.capacity[(i + k) % slots]
+                ]
+                for t in window:
+                    spread[t] += work / len(window) / flow.per_agent
+            guide, carried = [], 0.0
+            for value in spread:
+                carried += value
+                whole = round(carried)
+                guide.append(whole)
+                carried -= whole
+            guides[flow.queue] = tuple(guide)
+        return guides
+
+
+# Units of the late-contacts term per contact.
+SERVICE_SCALE = 36_000
+
+
+@dataclass(frozen=True)
+class EmailFlow:
+    """One email queue on the fine grid, in whole seconds of work.
+
+    ``arrivals[t]`` is the work arriving at slot t's start; one agent on the
+    queue does ``capacity[t]`` of it in slot t (0 while it is closed); the work
+    arriving in slot t is due ``window`` slots later. ``late_weight[t]`` turns a
+    second of that work done late into ``SERVICE_SCALE`` units of an email.
+    ``allowance`` is the late work the queue's service level lets pass.
+    """
+
+    queue: int
+    arrivals: tuple[int, ...]
+    capacity: tuple[int, ...]
+    window: int
+    late_weight: tuple[int, ...]
+    allowance: int
+    per_agent: int
+
+    @classmethod
+    def of(cls, q: int, queue: QueueRequirements, step_minutes: int) -> EmailFlow:
+        assert queue.contacts is not None and queue.aht_seconds is not None
+        per_interval = queue.week.interval_minutes // step_minutes
+        slots = len(queue.open_minutes) // step_minutes
+        per_agent = round(step_minutes * 60 * (1 - queue.staffing.shrinkage))
+        arrivals, weights = [0] * slots, [0] * slots
+        for i, (contacts, aht) in enumerate(zip(queue.contacts, queue.aht_seconds, strict=True)):
+            arrivals[i * per_interval] = round(contacts * aht)
+            weights[i * per_interval] = round(SERVICE_SCALE / aht)
+        capacity = tuple(
+            per_agent if is_open else 0 for is_open in queue.open_minutes[::step_minutes]
+        )
+        total = sum(arrivals)
+        return cls(
+            q,
+            tuple(arrivals),
+            capacity,
+            queue.window_minutes // step_minutes,
+            tuple(weights),
+            math.floor((1 - queue.window_service_level) * total + 1e-9),
+            per_agent,
+        )
+
+    @cached_property
+    def deadlines(self) -> tuple[tuple[int, int, int], ...]:
+        """``(t, last, later)`` per slot t with arrivals: the last slot before its
+        deadline, and the work arriving after it and by then."""
+        slots = len(self.arrivals)
+        found = []
+        for t, work in enumerate(self.arrivals):
+            if work:
+                later = sum(self.arrivals[(t + k) % slots] for k in range(1, self.window))
+                found.append((t, (t + self.window - 1) % slots, later))
+        return tuple(found)
+
+    def overdue(self, on: list[int]) -> tuple[dict[int, int], int]:
+        """Work still waiting at each arrival's deadline (older work included), first
+        in first out over the repeating week with ``on[t]`` agents on the queue;
+        and the work the week cannot do at all (left out of the backlog as it
+        arrives, earliest first)."""
+        slots = len(self.arrivals)
+        done = [c * n for c, n in zip(self.capacity, on, strict=True)]
+        dropped = max(0, sum(self.arrivals) - sum(done))
+        arrivals, left = list(self.arrivals), dropped
+        for t in range(slots):
+            cut = min(left, arrivals[t])
+            arrivals[t] -= cut
+            left -= cut
+        backlog, waiting = [0] * slots, 0
+        for _ in range(2):  # the second pass starts from the first's end: the steady state
+            for t in range(slots):
+                waiting = max(0, waiting + arrivals[t] - done[t])
+                backlog[t] = waiting
+        overdue = {t: max(0, backlog[last] - later) for t, last, later in self.deadlines}
+        return overdue, dropped
+
+
+def hull_segments(table: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Consecutive points ``(n0, n1)`` of the lower convex hull of ``(n, table[n])``."""
+    hull: list[int] = []
+    for n in range(len(table)):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            # Drop b if it lies on or above the line from a to n.
+            if (table[b] - table[a]) * (n - a) >= (table[n] - table[a]) * (b - a):
+                hull.pop()
+            else:
+                break
+        hull.append(n)
+    return list(pairwise(hull))

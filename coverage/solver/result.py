@@ -51,6 +51,7 @@ class StageOutcome:
 UNITS = {
     "uncovered": "agent-hours",
     "shortfall": "agent-hours",
+    "contacts_late": "contacts",
     "hires": "hires",
     "start_time_changes": "start-time changes",
 }
@@ -68,7 +69,8 @@ class TermGap:
     @property
     def unit(self) -> str:
         unit = UNITS.get(self.term, "")
-        return f"priority-weighted {unit}" if self.weighted and unit == "agent-hours" else unit
+        weighed = unit in ("agent-hours", "contacts")
+        return f"priority-weighted {unit}" if self.weighted and weighed else unit
 
     @property
     def above(self) -> float:
@@ -141,8 +143,9 @@ class Result:
 
     @property
     def gap(self) -> float | None:
-        """Shortfall above its best known bound, as a share of the bound (None above 0)."""
-        shortfall = self.term_gaps.get("shortfall")
+        """The main term (contacts late under the service objective, else the
+        shortfall) above its best known bound, as a share of the bound (None above 0)."""
+        shortfall = self.term_gaps.get("contacts_late") or self.term_gaps.get("shortfall")
         if shortfall is None or shortfall.relative is None:
             return None
         return round(shortfall.relative, 6)

@@ -25,17 +25,18 @@ from coverage.solver.contracts import check_contracts
 from coverage.solver.memory import check_memory, coverage_terms
 from coverage.solver.model import (
     HIRES,
+    LATE,
     SHORTFALL,
-    STAGES,
     START_TIMES,
     TERMS,
     UNCOVERED,
     RosterModel,
     Serving,
+    stages_for,
     term_values,
 )
 from coverage.solver.patterns import pattern_start
-from coverage.solver.problem import Problem
+from coverage.solver.problem import SERVICE_SCALE, Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status, TermGap
 from coverage.solver.start import greedy_start
 from coverage.timegrid import Shift
@@ -222,15 +223,17 @@ def solve_problem(
     settings: SolverSettings,
     *,
     start_roster: Sequence[Shift] = (),
-    stages: tuple[tuple[str, ...], ...] = STAGES,
+    stages: tuple[tuple[str, ...], ...] | None = None,
     max_optional: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     interruptible: bool = False,
     started: float | None = None,
 ) -> Result:
     """``solve`` on a prepared problem, which may mark optional agents (at most
-    ``max_optional`` hired); ``stages`` orders the objective terms."""
+    ``max_optional`` hired); ``stages`` orders the objective terms (by default as
+    the scenario's objective does)."""
     started = time.perf_counter() if started is None else started
+    stages = stages_for(problem) if stages is None else stages
     check_memory(problem)
     feasible = check_contracts(problem)
     search = _Search(problem, settings, stages, started, on_progress, interruptible)
@@ -271,8 +274,12 @@ class _Search:
             per_hour = 60 / problem.step_minutes
             self.known = {
                 UNCOVERED: whole_bound(self.lp.uncovered_agent_hours * per_hour),
-                SHORTFALL: whole_bound(self.lp.shortfall_agent_hours * per_hour),
+                SHORTFALL: whole_bound(
+                    self.lp.shortfall_agent_hours * per_hour * problem.shortfall_scale
+                ),
             }
+            if self.lp.contacts_late is not None:
+                self.known[LATE] = whole_bound(self.lp.contacts_late * SERVICE_SCALE)
         self.outcomes: list[StageOutcome] = []
         self.bounds: dict[str, int] = dict(self.known)  # best known bound per term
         self.proven = True
@@ -449,7 +456,16 @@ class _Search:
             # The search leaves agents with nothing to gain on any queue where they
             # happen to be, on a closed queue even; serve them again, which never
             # costs coverage, so that they serve where they are worth most.
-            self.serving = serve_again(problem, self.chosen, self.serving, rounds=2)
+            again = serve_again(problem, self.chosen, self.serving, rounds=2)
+            if problem.emails or problem.objective == "service":
+                # Served again by the per-slot guide, which is not the objective here.
+                before = term_values(problem, self.chosen, self.serving)
+                after = term_values(problem, self.chosen, again)
+                names = [n for stage in self.stages for n in stage]
+                if [after[n] for n in names] <= [before[n] for n in names]:
+                    self.serving = again
+            else:
+                self.serving = again
         activities = activities_of(problem, self.chosen, self.serving)
         roster = (
             Roster(team, problem.requirements, shifts, activities)
@@ -479,6 +495,10 @@ class _Search:
         hours_per_slot = problem.step_minutes / 60
 
         def unit(name: str) -> float:
+            if name == LATE:
+                return 1 / SERVICE_SCALE
+            if name == SHORTFALL:
+                return hours_per_slot / problem.shortfall_scale
             return 1 if name in (START_TIMES, HIRES) else hours_per_slot
 
         terms = {n: values[n] * unit(n) for n in TERMS if n in values}
