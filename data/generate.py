@@ -549,6 +549,13 @@ def week_start_utc(week_start: date, zone: str) -> datetime:
     return datetime.combine(week_start, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
+def sample_week() -> tuple[list[date], datetime]:
+    """The local dates of the samples' week (2026-03-23: Europe changes clocks on its
+    Sunday) and its UTC start."""
+    week = date(2026, 3, 23)
+    return [week + timedelta(days=i) for i in range(7)], week_start_utc(week, "UTC")
+
+
 def check_team(
     label: str,
     agents: list[AgentSpec],
@@ -669,9 +676,7 @@ def global_team() -> list[AgentSpec]:
 def generate_global() -> None:
     folder = DATA / "global"
     rules = TeamRules()
-    week = date(2026, 3, 23)
-    week_dates = [week + timedelta(days=i) for i in range(7)]
-    start = week_start_utc(week, "UTC")
+    week_dates, start = sample_week()
     interval, step = 60, 30
     staff = staffing(
         aht_seconds=600, service_level=0.8, answer_seconds=60,
@@ -847,9 +852,7 @@ def phone_line(hour: float) -> float:
 def generate_contact_center() -> None:
     folder = DATA / "contact-center"
     rules = TeamRules()
-    week = date(2026, 3, 23)
-    week_dates = [week + timedelta(days=i) for i in range(7)]
-    start = week_start_utc(week, "UTC")
+    week_dates, start = sample_week()
     interval, step = 30, 15
     staff = staffing(
         aht_seconds=300, service_level=0.8, answer_seconds=20,
@@ -1140,9 +1143,7 @@ def check_multilingual_scenario(queues: list[QueueSpec]) -> None:
 def generate_multilingual() -> None:
     folder = DATA / "multilingual"
     rules = TeamRules()
-    week = date(2026, 3, 23)
-    week_dates = [week + timedelta(days=i) for i in range(7)]
-    start = week_start_utc(week, "UTC")
+    week_dates, start = sample_week()
     interval = step = 30
     agents = multilingual_team()
     contracted, reach = check_team("multilingual", agents, rules, start, week_dates, True)
@@ -1360,9 +1361,7 @@ def queue_staffing(name: str) -> object:
 def generate_channels() -> None:
     folder = DATA / "channels"
     rules = TeamRules()
-    week = date(2026, 3, 23)
-    week_dates = [week + timedelta(days=i) for i in range(7)]
-    start = week_start_utc(week, "UTC")
+    week_dates, start = sample_week()
     interval = step = 30
     agents = channels_team()
     contracted, reach = check_team("channels", agents, rules, start, week_dates, True)
