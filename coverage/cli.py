@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,6 +105,11 @@ def _main(
     """Follow-the-sun shift coverage planner: weekly rosters for 24/7 support teams."""
 
 
+class Objective(StrEnum):
+    agents = "agents"
+    service = "service"
+
+
 @app.command()
 def plan(
     scenario: ScenarioArgument = None,
@@ -135,6 +141,13 @@ def plan(
     queue: Annotated[
         str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
     ] = None,
+    objective: Annotated[
+        Objective | None,
+        typer.Option(
+            help="agents: fewest agent-hours short; service: fewest contacts answered late. "
+            "Default: the scenario's [solver] objective."
+        ),
+    ] = None,
 ) -> None:
     """Plan the week: solve, validate and write roster, coverage, gaps and summary."""
     console = Console(stderr=as_json)
@@ -146,6 +159,8 @@ def plan(
         raise _fail(errors, f"--export: {error}") from None
     with _user_errors(errors, "interrupted before a roster was found; nothing written"):
         loaded = load_scenario(path)
+        if objective is not None:
+            loaded = loaded.replace(solver=loaded.solver.replace(objective=objective.value))
         queue = check_queue(loaded, queue)
         options: dict[str, Any] = {
             "time_limit": time_limit, "workers": workers, "seed": seed,

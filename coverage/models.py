@@ -596,8 +596,10 @@ class Queue(Frozen):
     def _channel_forecast(cls, channel: str, info: ValidationInfo) -> str:
         forecast = info.data.get("forecast")
         if channel != "voice" and forecast is not None and forecast.kind != "contacts":
+            article = "an" if channel == "email" else "a"
             raise ValueError(
-                f"a {channel} queue needs a forecast of contacts, not of required agents"
+                f"{article} {channel} queue needs a forecast of contacts (a contacts column"
+                " in its forecast file), not of required agents"
             )
         return channel
 
@@ -608,7 +610,9 @@ class Queue(Frozen):
         assert info.field_name is not None
         if info.field_name == "answer_within_hours" and channel == "email":
             if value is None:
-                raise ValueError("an email queue needs answer_within_hours")
+                raise ValueError(
+                    "an email queue needs answer_within_hours, the promised answer time in hours"
+                )
             if round(value * 60, 6) % 15:
                 raise ValueError("must be whole quarter hours (0.25, 0.5, 4, 24...)")
         default = cls.model_fields[info.field_name].default

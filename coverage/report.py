@@ -304,20 +304,19 @@ def summary(
         data.update({k: round(v, 4) for k, v in totals.items()})
         if result.lower_bound is not None:
             bound = result.lower_bound
-            data["lower_bound"] = {
-                "uncovered_agent_hours": round(bound.uncovered_agent_hours, 4),
-                "shortfall_agent_hours": round(bound.shortfall_agent_hours, 4),
-            }
+            data["lower_bound"] = {"uncovered_agent_hours": round(bound.uncovered_agent_hours, 4)}
+            data["weighted_by_priority"] = any(q.priority != 1 for q in scenario.queues)
+            if bound.shortfall_agent_hours is not None:
+                data["lower_bound"]["shortfall_agent_hours"] = round(bound.shortfall_agent_hours, 4)
+                # The bound weighs each queue's shortfall by its priority; so does this.
+                weighted = sum(
+                    queue.priority * measured.totals()["shortfall_agent_hours"]
+                    for queue, measured in zip(scenario.queues, coverage.queues, strict=True)
+                )
+                above = above_bound(weighted, bound.shortfall_agent_hours)
+                data["shortfall_above_bound"] = None if above is None else round(above, 6)
             if bound.contacts_late is not None:
                 data["lower_bound"]["contacts_late"] = round(bound.contacts_late, 4)
-            # The bound weighs each queue's shortfall by its priority; so does this.
-            weighted = sum(
-                queue.priority * measured.totals()["shortfall_agent_hours"]
-                for queue, measured in zip(scenario.queues, coverage.queues, strict=True)
-            )
-            above = above_bound(weighted, bound.shortfall_agent_hours)
-            data["shortfall_above_bound"] = None if above is None else round(above, 6)
-            data["weighted_by_priority"] = any(q.priority != 1 for q in scenario.queues)
         data["queues"] = queue_records(scenario, coverage)
         with_contacts = [q.service.totals() for q in coverage.queues if q.service is not None]
         if with_contacts:
@@ -396,20 +395,7 @@ def summary_panel(data: dict[str, Any]) -> Panel:
             f"short {data['shortfall_agent_hours']:g} · over {data['overstaffed_agent_hours']:g}",
         )
         if "lower_bound" in data:
-            above = data["shortfall_above_bound"]
-            bound = data["lower_bound"]["shortfall_agent_hours"]
-            share = "" if above is None else f" ({above:.1%} above it)"
-            if data.get("weighted_by_priority"):
-                weighted = data["term_gaps"].get("shortfall", {}).get("value")
-                text = (
-                    f"no roster can be short less than {bound:g} agent-hours weighted by "
-                    f"priority; this one is short {weighted:g}, so weighted{share}"
-                )
-            else:
-                text = f"no roster can be short less than {bound:g} agent-hours" + (
-                    f": this one is {above:.1%} above it" if above is not None else ""
-                )
-            grid.add_row("Lower bound", text)
+            grid.add_row("Lower bound", _bound_text(data))
         if data.get("service_level") is not None:
             grid.add_row(
                 "Service level",
@@ -662,7 +648,7 @@ def queue_table(scenario: Scenario, requirements: Requirements) -> Table:
             _utc_spans(need),
             str(queue.priority),
             str(queue.staffing.min_agents),
-            f"{need.required_minutes.sum() / 60:g}",
+            f"{round(need.required_minutes.sum() / 60 + need.email_agent_hours, 1):g}",
             Text(f"{len(serving)}: " + names) if serving else Text("nobody", style="bold red"),
         )
     return table
@@ -808,6 +794,32 @@ def plan_report(plan: Plan, width: int | None = None, queue: str | None = None) 
     return Group(*parts)
 
 
+def _bound_text(data: dict[str, Any]) -> str:
+    """The lower-bound line: what no roster can beat in the objective's second term,
+    and how far above it this roster is."""
+    bound = data["lower_bound"]
+    if "contacts_late" in bound:
+        late = data["term_gaps"].get("contacts_late", {})
+        above = late.get("relative")
+        share = "" if above is None else f" ({above:.1%} above it)"
+        return (
+            f"no roster can leave fewer than {bound['contacts_late']:,.1f} contacts late, "
+            f"weighted by priority; this one leaves {late.get('value', 0):,.1f}{share}"
+        )
+    above = data.get("shortfall_above_bound")
+    short = bound["shortfall_agent_hours"]
+    share = "" if above is None else f" ({above:.1%} above it)"
+    if data.get("weighted_by_priority"):
+        weighted = data["term_gaps"].get("shortfall", {}).get("value")
+        return (
+            f"no roster can be short less than {short:g} agent-hours weighted by "
+            f"priority; this one is short {weighted:g}, so weighted{share}"
+        )
+    return f"no roster can be short less than {short:g} agent-hours" + (
+        f": this one is {above:.1%} above it" if above is not None else ""
+    )
+
+
 def check_report(scenario: Scenario, requirements: Requirements) -> Group:
     """What ``coverage check`` shows: the team, the queues, the requirement curve, hours
     needed and had, and a warning for a queue nobody serves."""
@@ -816,10 +828,13 @@ def check_report(scenario: Scenario, requirements: Requirements) -> Group:
     parts: list[RenderableType] = [team_table(scenario)]
     if scenario.declares_queues:
         parts.append(queue_table(scenario, requirements))
+    email = requirements.email_agent_hours
+    email_text = f", and {email:.1f} of email work after shrinkage" if email else ""
     parts += [
         requirement_table(scenario, requirements),
         Text(
-            f"Required {total:g} agent-hours this week; the team is contracted for {contracted:g}."
+            f"Required {total:g} agent-hours this week{email_text}; "
+            f"the team is contracted for {contracted:g}."
         ),
     ]
     for name in queues_nobody_serves(scenario):

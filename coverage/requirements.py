@@ -56,6 +56,15 @@ class QueueRequirements:
         )
 
     @property
+    def email_agent_hours(self) -> float:
+        """Email: the scheduled agent-hours the week's emails take after shrinkage
+        (0 for other channels, whose need is in ``required``)."""
+        if not self.is_email or self.contacts is None or self.aht_seconds is None:
+            return 0.0
+        work = sum(c * a for c, a in zip(self.contacts, self.aht_seconds, strict=True))
+        return work / 3600 / (1 - self.staffing.shrinkage)
+
+    @property
     def min_agents(self) -> int:
         return self.staffing.min_agents
 
@@ -111,6 +120,10 @@ class Requirements:
     @property
     def required_agent_hours(self) -> float:
         return float(sum(q.required_minutes.sum() for q in self.queues) / 60)
+
+    @property
+    def email_agent_hours(self) -> float:
+        return sum(q.email_agent_hours for q in self.queues)
 
 
 def week_of(scenario: Scenario) -> Week:

@@ -188,7 +188,7 @@ CASES = (
     Broken("queues_email_service_level_1_5", "scenario.toml key queues.german.service_level",
            ("less than or equal to 1", "1.5")),
     Broken("queues_email_required_forecast", "scenario.toml key queues.german.channel",
-           ("email queue needs a forecast of contacts",)),
+           ("an email queue needs a forecast of contacts", "contacts column")),
     Broken("queues_solver_objective_fastest", "scenario.toml key solver.objective",
            ("'agents' or 'service'", "'fastest'")),
     # --- only the pre-solve contract check (coverage/solver/contracts.py) finds this

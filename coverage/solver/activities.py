@@ -25,23 +25,49 @@ from coverage.timegrid import Activity
 class QueueNeed:
     """What each queue still misses per fine slot, as agents are placed one by one.
 
-    A slot below a queue's floor is worth more than all shortfall anywhere,
-    as in the objective; both are weighted by the queue's priority.
+    ``worth(q, t, n)`` is what the n-th agent on queue q in slot t is worth: a
+    slot below a queue's floor is worth more than everything else anywhere, as
+    in the objective; above it, one unit per agent up to the queue's guide, or
+    under the service objective the contacts the agent saves from being late
+    (``hull_tables``; an email queue's agent-slot counts its work in emails).
+    Both are weighted by the queue's priority.
     """
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.on = [[0] * problem.slots for _ in range(problem.queue_count)]
-        self.floor_weight = max(problem.priorities) * problem.slots + 1
+        service = problem.objective == "service"
+        self.tables = problem.hull_tables if service else {}
+        self.unit = [problem.service_unit(q) if service else 1 for q in range(problem.queue_count)]
+        beyond_floors = sum(
+            priority * self.unit[q] * sum(problem.queue_guide[q])
+            for q, priority in enumerate(problem.priorities)
+        ) + sum(problem.priorities[q] * table[0] for (q, _), table in self.tables.items())
+        self.floor_weight = beyond_floors + 1
+
+    def worth(self, q: int, t: int, n: int) -> int:
+        """What the n-th agent (n >= 1) serving queue q in slot t is worth."""
+        problem = self.problem
+        t %= problem.slots
+        value = self.floor_weight if n <= problem.queue_floor[q][t] else 0
+        table = self.tables.get((q, t))
+        if table is not None:
+            last = len(table) - 1
+            value += table[min(n - 1, last)] - table[min(n, last)]
+        elif n <= problem.queue_guide[q][t]:
+            value += self.unit[q]
+        return problem.priorities[q] * value
+
+    def seats(self, q: int, t: int) -> int:
+        """How many agents on queue q in slot t are worth anything."""
+        t %= self.problem.slots
+        table = self.tables.get((q, t))
+        target = len(table) - 1 if table is not None else self.problem.queue_guide[q][t]
+        return max(self.problem.queue_floor[q][t], target)
 
     def gain(self, q: int, t: int) -> int:
         """What one more agent serving queue q in slot t (modulo the week) is worth."""
-        problem = self.problem
-        t %= problem.slots
-        n = self.on[q][t]
-        value = self.floor_weight if n < problem.queue_floor[q][t] else 0
-        value += 1 if n < problem.queue_guide[q][t] else 0
-        return problem.priorities[q] * value
+        return self.worth(q, t, self.on[q][t % self.problem.slots] + 1)
 
     def best_gain(self, option: AgentOptions, t: int) -> int:
         return max(self.gain(q, t) for q in option.queues)
@@ -51,15 +77,19 @@ class QueueNeed:
         return sum(self.best_gain(option, t) for t in self.problem.slots_of(candidate))
 
     def cost(self) -> int:
-        """What is still missing, in the units of ``gain``: floors, then shortfall."""
+        """What is still missing, in the units of ``worth``: the worth of every seat
+        not yet taken."""
         problem, total = self.problem, 0
         for q, priority in enumerate(problem.priorities):
-            floor, required = problem.queue_floor[q], problem.queue_guide[q]
-            for f, r, n in zip(floor, required, self.on[q], strict=True):
-                if n < f:
-                    total += priority * self.floor_weight * (f - n)
-                if n < r:
-                    total += priority * (r - n)
+            floor, guide, unit = problem.queue_floor[q], problem.queue_guide[q], self.unit[q]
+            for t, (f, g, n) in enumerate(zip(floor, guide, self.on[q], strict=True)):
+                missing = self.floor_weight * max(0, f - n)
+                table = self.tables.get((q, t))
+                if table is not None:
+                    missing += table[min(n, len(table) - 1)]
+                else:
+                    missing += unit * max(0, g - n)
+                total += priority * missing
         return total
 
     def add(self, q: int, t: int, n: int = 1) -> None:
@@ -215,16 +245,14 @@ def _split_slot(
         flow.set_node_supply(g, len(members))
         for q in skills:
             arcs[g, q] = flow.add_arc_with_capacity_and_unit_cost(g, queue_node[q], len(members), 0)
-    # Seats of a queue, worth what one more agent there is worth (as ``QueueNeed.gain``),
-    # then room for everyone at no worth. Costs are shifted to be non-negative.
-    top = max(problem.priorities) * (need.floor_weight + 1) + 1
+    # Seats of a queue, worth what one more agent there is worth (``QueueNeed.worth``,
+    # never rising with n, so the flow fills them in order), then room for everyone
+    # at no worth. Costs are shifted to be non-negative.
+    top = max(problem.priorities) * 2 * need.floor_weight + 1
     for q in queues:
-        on, priority = need.on[q][t], problem.priorities[q]
-        floor, required = problem.queue_floor[q][t], problem.queue_guide[q][t]
-        for n in range(on + 1, max(floor, required) + 1):
-            worth = priority * (
-                (need.floor_weight if n <= floor else 0) + (1 if n <= required else 0)
-            )
+        on = need.on[q][t]
+        for n in range(on + 1, need.seats(q, t) + 1):
+            worth = need.worth(q, t, n)
             flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, 1, top - worth)
         closed = 0 if problem.queue_open[q][t] else 1  # an open queue first, where worth the same
         flow.add_arc_with_capacity_and_unit_cost(queue_node[q], sink, len(agents), top + closed)

@@ -77,6 +77,7 @@ def term_values(
         work = sum(overdue.values()) + dropped * len(overdue)
         shortfall += priority * problem.email_weight(flow) * max(0, work - flow.allowance)
         late += priority * sum(flow.late_weight[t] * (o + dropped) for t, o in overdue.items())
+        late += priority * flow.all_late if dropped else 0
     values = {
         UNCOVERED: uncovered,
         SHORTFALL: shortfall,
@@ -127,6 +128,7 @@ class RosterModel:
         # email_vars[q] = {"done"|"backlog"|"dropped"|"overdue": {slot: var}}
         self.email_vars: dict[int, dict[str, dict[int, cp_model.IntVar]]] = {}
         self.email_excess: dict[int, cp_model.IntVar] = {}
+        self.email_short: dict[int, cp_model.IntVar] = {}  # the week drops email work
         # hired[a] for optional agents; 1 for everyone else
         self.hired: dict[int, cp_model.IntVar] = {
             a: self.model.new_bool_var(f"hired[{a}]")
@@ -210,6 +212,8 @@ class RosterModel:
         when the week cannot do its work: the search places the drops)."""
         variables = self.email_vars.get(flow.queue)
         overdue, dropped = flow.overdue(on)
+        if flow.queue in self.email_short:
+            self.model.add_hint(self.email_short[flow.queue], 1 if dropped else 0)
         if variables is None or dropped:
             return
         done_in = variables["done"]
@@ -426,9 +430,17 @@ class RosterModel:
             upper += problem.priorities[q] * table[0]
         for flow in problem.emails:
             priority = problem.priorities[flow.queue]
-            for t, o in self.email_vars[flow.queue]["overdue"].items():
+            variables = self.email_vars[flow.queue]
+            for t, o in variables["overdue"].items():
                 terms.append(priority * flow.late_weight[t] * o)
                 upper += priority * flow.late_weight[t] * sum(flow.arrivals)
+            # A week that drops work leaves every email late, as the validator counts.
+            short = self.model.new_bool_var(f"email_week_short[{flow.queue}]")
+            dropped = cp_model.LinearExpr.sum(list(variables["dropped"].values()))
+            self.model.add(dropped <= sum(flow.arrivals) * short)
+            self.email_short[flow.queue] = short
+            terms.append(priority * flow.all_late * short)
+            upper += priority * flow.all_late
         self.terms[LATE] = Term(cp_model.LinearExpr.sum(terms), upper)
 
     def _email_overdue(self, flow: EmailFlow) -> tuple[cp_model.LinearExprT, int]:

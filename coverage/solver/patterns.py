@@ -41,7 +41,7 @@ from ortools.sat.python import cp_model
 from coverage.shifts import Candidate
 from coverage.solver.bound import classes_of
 from coverage.solver.model import RosterModel
-from coverage.solver.problem import AgentOptions, Problem
+from coverage.solver.problem import SERVICE_SCALE, AgentOptions, Problem, hull_segments
 from coverage.solver.start import greedy_start
 
 Pattern = tuple[tuple[int, int], ...]  # (local day, candidate index) per shift, sorted
@@ -122,11 +122,14 @@ class _Pricer:
 class _Master:
     """The restricted master LP over the patterns found so far, for the agents not yet fixed.
 
-    Each queue has a demand row and a floor row per slot. A class that serves
-    one queue covers that queue's rows directly; a class that serves several
-    has a capacity row per slot it can work (its agents on, from its patterns
-    and its fixed agents) which ``split`` variables share out between its
-    queues, as in the aggregate bound.
+    Each queue has, per slot, rows that the agents on it enter: a floor row and
+    a demand row (agents short of the guide), and under the service objective,
+    in place of the demand row, one row per segment of the lower convex hull of
+    the slot's late-contacts table (as in the aggregate bound). A class that
+    serves one queue covers that queue's rows directly; a class that serves
+    several has a capacity row per slot it can work (its agents on, from its
+    patterns and its fixed agents) which ``split`` variables share out between
+    its queues, as in the aggregate bound.
     """
 
     def __init__(self, problem: Problem, classes: list[list[int]]) -> None:
@@ -139,25 +142,42 @@ class _Master:
         self.solver = solver
         self.problem = problem
         priorities = problem.priorities
-        floor_weight = (
-            sum(p * sum(r) for p, r in zip(priorities, problem.queue_guide, strict=True)) + 1
-        )
+        service = problem.objective == "service"
+        tables = problem.late_tables if service else {}
+        # Under the service objective, contacts late; an agent-slot of guide (email)
+        # in the emails it answers.
+        unit = [problem.service_unit(q) / SERVICE_SCALE if service else 1.0 for q in priorities]
+        beyond_floors = sum(
+            p * unit[q] * sum(guide)
+            for q, (p, guide) in enumerate(zip(priorities, problem.queue_guide, strict=True))
+        ) + sum(priorities[q] * table[0] / SERVICE_SCALE for (q, _), table in tables.items())
+        floor_weight = beyond_floors + 1
         objective = solver.Objective()
-        # demand[q][t] and floor[q][t]
-        self.demand: list[list[pywraplp.Constraint]] = []
-        self.floor: list[list[pywraplp.Constraint]] = []
+        # rows[q][t] = [(row, agents' coefficient, right-hand side with nobody fixed)]
+        self.rows: list[list[list[tuple[pywraplp.Constraint, float, float]]]] = []
         for q, priority in enumerate(priorities):
-            demand, floors = [], []
+            rows = []
             for t, (required, floor) in enumerate(
                 zip(problem.queue_guide[q], problem.queue_floor[q], strict=True)
             ):
-                short, missing = solver.NumVar(0, math.inf, ""), solver.NumVar(0, math.inf, "")
-                objective.SetCoefficient(short, priority)
+                missing = solver.NumVar(0, math.inf, "")
                 objective.SetCoefficient(missing, priority * floor_weight)
-                demand.append(solver.Add(short >= required, f"demand[{q},{t}]"))
-                floors.append(solver.Add(missing >= floor, f"floor[{q},{t}]"))
-            self.demand.append(demand)
-            self.floor.append(floors)
+                slot = [(solver.Add(missing >= floor, f"floor[{q},{t}]"), 1.0, float(floor))]
+                table = tables.get((q, t))
+                if table is None:
+                    short = solver.NumVar(0, math.inf, "")
+                    objective.SetCoefficient(short, priority * unit[q])
+                    slot.append((solver.Add(short >= required, f"demand[{q},{t}]"), 1.0, required))
+                else:
+                    late = solver.NumVar(0, math.inf, "")
+                    objective.SetCoefficient(late, priority)
+                    for n0, n1 in hull_segments(table):
+                        # late >= table[n0] + slope (on - n0), slope < 0, in contacts
+                        slope = (table[n1] - table[n0]) / (n1 - n0) / SERVICE_SCALE
+                        rhs = table[n0] / SERVICE_SCALE - slope * n0
+                        slot.append((solver.Add(late >= rhs, f"late[{q},{t}]"), -slope, rhs))
+                rows.append(slot)
+            self.rows.append(rows)
         objective.SetMinimization()
         self.left = [len(members) for members in classes]
         self.members = [
@@ -167,7 +187,7 @@ class _Master:
         # capacity[k][t] for classes that serve several queues
         self.capacity: list[dict[int, pywraplp.Constraint]] = []
         for k, members in enumerate(classes):
-            rows: dict[int, pywraplp.Constraint] = {}
+            capacity: dict[int, pywraplp.Constraint] = {}
             if len(self.queues[k]) > 1:
                 option = problem.options[members[0]]
                 worked = {
@@ -181,10 +201,10 @@ class _Master:
                     for q in self.queues[k]:
                         split = solver.NumVar(0, math.inf, "")
                         row.SetCoefficient(split, 1)
-                        self.demand[q][t].SetCoefficient(split, 1)
-                        self.floor[q][t].SetCoefficient(split, 1)
-                    rows[t] = row
-            self.capacity.append(rows)
+                        for entered, coefficient, _ in self.rows[q][t]:
+                            entered.SetCoefficient(split, coefficient)
+                    capacity[t] = row
+            self.capacity.append(capacity)
         # patterns[k][week] = (agents of class k working it, slots it covers)
         self.patterns: list[dict[Pattern, tuple[pywraplp.Variable, Counter[int]]]] = [
             {} for _ in classes
@@ -202,8 +222,8 @@ class _Master:
         else:
             (q,) = self.queues[k]
             for t, n in cover.items():
-                self.demand[q][t].SetCoefficient(count, n)
-                self.floor[q][t].SetCoefficient(count, n)
+                for row, coefficient, _ in self.rows[q][t]:
+                    row.SetCoefficient(count, coefficient * n)
         self.patterns[k][week] = (count, cover)
 
     def solve(self) -> tuple[list[list[float]], list[float]] | None:
@@ -213,8 +233,7 @@ class _Master:
             return None
         slots = self.problem.slots
         per_queue = [
-            [d.dual_value() + f.dual_value() for d, f in zip(demand, floor, strict=True)]
-            for demand, floor in zip(self.demand, self.floor, strict=True)
+            [sum(c * row.dual_value() for row, c, _ in slot) for slot in rows] for rows in self.rows
         ]
         prices = []
         for k, queues in enumerate(self.queues):
@@ -246,12 +265,10 @@ class _Master:
                 self.capacity[k][t].SetUb(self.on_class[k][t])
             return
         (q,) = self.queues[k]
-        floor = self.problem.queue_floor[q]
-        required = self.problem.queue_guide[q]
         for t, count in cover.items():
             self.on[q][t] += n * count
-            self.demand[q][t].SetLb(required[t] - self.on[q][t])
-            self.floor[q][t].SetLb(floor[t] - self.on[q][t])
+            for row, coefficient, rhs in self.rows[q][t]:
+                row.SetLb(rhs - coefficient * self.on[q][t])
 
 
 class _Patterns:

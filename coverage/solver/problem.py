@@ -220,6 +220,23 @@ class Problem:
                         tables[q, t] = tuple(table)
         return tables
 
+    def service_unit(self, q: int) -> int:
+        """An agent-slot of the queue's guide in ``SERVICE_SCALE`` units of a contact,
+        for heuristics under the service objective: for email, the emails it
+        answers; elsewhere (a queue with no forecast of contacts) one contact."""
+        flow = next((f for f in self.emails if f.queue == q), None)
+        if flow is None:
+            return SERVICE_SCALE
+        weights = [w for w in flow.late_weight if w]
+        return max(1, round(flow.per_agent * sum(weights) / max(1, len(weights))))
+
+    @cached_property
+    def hull_tables(self) -> dict[tuple[int, int], tuple[int, ...]]:
+        """``late_tables`` on their lower convex hull, for the heuristics: a queue whose
+        first agents cannot keep up saves no contact with each alone, but does with
+        enough of them; on the hull every agent is worth a share of that."""
+        return {key: hull_values(table) for key, table in self.late_tables.items()}
+
     @cached_property
     def email_required(self) -> dict[int, tuple[int, ...]]:
         """A per-slot guide for the first roster (not the objective): each arrival's
@@ -243,6 +260,10 @@ class Problem:
                 whole = round(carried)
                 guide.append(whole)
                 carried -= whole
+            if sum(guide) * flow.per_agent < sum(flow.arrivals):
+                # Rounded down: one agent-slot more where the most work is spread,
+                # since a week short of its email work leaves every email late.
+                guide[max(range(slots), key=lambda t: (spread[t], -t))] += 1
             guides[flow.queue] = tuple(guide)
         return guides
 
@@ -269,6 +290,12 @@ class EmailFlow:
     late_weight: tuple[int, ...]
     allowance: int
     per_agent: int
+
+    @property
+    def all_late(self) -> int:
+        """Every email of the week, in ``SERVICE_SCALE`` units: what a week whose
+        email time is short of its work costs (its backlog grows without end)."""
+        return sum(w * weight for w, weight in zip(self.arrivals, self.late_weight, strict=True))
 
     @classmethod
     def of(cls, q: int, queue: QueueRequirements, step_minutes: int) -> EmailFlow:
@@ -326,6 +353,15 @@ class EmailFlow:
                 backlog[t] = waiting
         overdue = {t: max(0, backlog[last] - later) for t, last, later in self.deadlines}
         return overdue, dropped
+
+
+def hull_values(table: tuple[int, ...]) -> tuple[int, ...]:
+    """The lower convex hull of ``(n, table[n])`` at every n, rounded."""
+    values = list(table)
+    for n0, n1 in hull_segments(table):
+        for n in range(n0 + 1, n1):
+            values[n] = round(table[n0] + (table[n1] - table[n0]) * (n - n0) / (n1 - n0))
+    return tuple(values)
 
 
 def hull_segments(table: tuple[int, ...]) -> list[tuple[int, int]]:

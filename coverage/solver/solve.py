@@ -6,6 +6,7 @@ the hiring flow needs (optional agents, stage order, a cap on hires).
 
 from __future__ import annotations
 
+import functools
 import math
 import signal
 import threading
@@ -38,7 +39,7 @@ from coverage.solver.model import (
 from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import SERVICE_SCALE, Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status, TermGap
-from coverage.solver.start import greedy_start
+from coverage.solver.start import greedy_start, improve_weeks
 from coverage.timegrid import Shift
 
 _STATUS = {
@@ -117,6 +118,12 @@ def _run(
 # only when that leaves at least as long again to search it; otherwise the
 # first roster is the answer.
 SECONDS_PER_TERM = 4e-6
+
+
+# Share of the time limit the aggregate LP bound may take, solved beside the first
+# roster; past it the plan goes on without it (the bound is then CP-SAT's own).
+BOUND_SHARE = 0.5
+BOUND_SECONDS_AT_LEAST = 0.5  # small teams' LPs take milliseconds: even a tiny limit has one
 
 
 # The stage name of the progress report for the first roster, before any search.
@@ -245,11 +252,15 @@ def solve_problem(
     return search.result()
 
 
-def _coverage_terms(
-    problem: Problem, shifts: list[list[Candidate]], serving: Serving
-) -> tuple[int, int]:
+def _staged_terms(
+    problem: Problem,
+    stages: tuple[tuple[str, ...], ...],
+    shifts: list[list[Candidate]],
+    serving: Serving,
+) -> list[int]:
+    """The roster's objective terms in the order of the stages, to compare rosters."""
     values = term_values(problem, shifts, serving)
-    return values[UNCOVERED], values[SHORTFALL]
+    return [values[name] for stage in stages for name in stage]
 
 
 class _Search:
@@ -268,20 +279,21 @@ class _Search:
         self.started, self.on_progress, self.interruptible = started, on_progress, interruptible
         self.limit = settings.time_limit_seconds
         self.by_work = settings.deterministic
-        self.lp: LowerBound | None = lower_bound(problem)
+        self.lp: LowerBound | None = None
         self.known: dict[str, int] = {}
-        if self.lp is not None:
-            per_hour = 60 / problem.step_minutes
-            self.known = {
-                UNCOVERED: whole_bound(self.lp.uncovered_agent_hours * per_hour),
-                SHORTFALL: whole_bound(
-                    self.lp.shortfall_agent_hours * per_hour * problem.shortfall_scale
-                ),
-            }
-            if self.lp.contacts_late is not None:
-                self.known[LATE] = whole_bound(self.lp.contacts_late * SERVICE_SCALE)
+        # The LP bound is solved beside the first roster (GLOP lets go of the GIL).
+        # A deterministic run waits for it, however long: it sets the known bounds.
+        self._bound_seconds = (
+            None if self.by_work else max(BOUND_SHARE * self.limit, BOUND_SECONDS_AT_LEAST)
+        )
+        self._bound: list[LowerBound | None] = []
+        self._bound_thread = threading.Thread(
+            target=lambda: self._bound.append(lower_bound(problem, self._bound_seconds)),
+            daemon=True,
+        )
+        self._bound_thread.start()
         self.outcomes: list[StageOutcome] = []
-        self.bounds: dict[str, int] = dict(self.known)  # best known bound per term
+        self.bounds: dict[str, int] = {}  # best known bound per term
         self.proven = True
         self.interrupted = False
         self.work_done = 0.0
@@ -296,6 +308,30 @@ class _Search:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
+    def take_bound(self) -> None:
+        """The LP bound as known bounds per term, once it is solved or its time is up."""
+        wait = None if self._bound_seconds is None else self._bound_seconds
+        if wait is not None:
+            wait = max(0.0, self.started + wait - time.perf_counter())
+        self._bound_thread.join(wait)
+        self.lp = self._bound[0] if self._bound else None
+        if self.lp is None:
+            return
+        problem, per_hour = self.problem, 60 / self.problem.step_minutes
+        self.known = {UNCOVERED: whole_bound(self.lp.uncovered_agent_hours * per_hour)}
+        if self.lp.shortfall_agent_hours is not None:
+            self.known[SHORTFALL] = whole_bound(
+                self.lp.shortfall_agent_hours * per_hour * problem.shortfall_scale
+            )
+        if self.lp.contacts_late is not None:
+            self.known[LATE] = whole_bound(self.lp.contacts_late * SERVICE_SCALE)
+        self.bounds.update(self.known)
+
+    @functools.cached_property
+    def build_reserve(self) -> float:
+        """Seconds to keep for building the full model and searching it as long again."""
+        return 2 * SECONDS_PER_TERM * coverage_terms(self.problem)
+
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
     ) -> tuple[list[list[Candidate]], Serving]:
@@ -309,20 +345,40 @@ class _Search:
         )
         # The pattern start runs against the wall clock, so a deterministic run skips it.
         simple = not start_roster and not any(o.optional for o in problem.options)
-        deadline = None if self.by_work else self.started + GREEDY_SHARE * limit
+        # Each share of the limit ends early enough to build the full model after it,
+        # unless the model would take half the limit anyway: then the first roster
+        # is likely the answer and takes the time.
+        reserve = self.build_reserve if self.build_reserve <= limit / 2 else 0.0
+        end = self.started + limit - reserve
+
+        def until(share: float) -> float:
+            return min(self.started + share * limit, end)
+
+        deadline = None if self.by_work else until(GREEDY_SHARE)
+        service = problem.objective == "service"
         if large and simple and deadline is not None and all(feasible):
             share = PATTERN_SHARE_WITH_QUEUES if switching else PATTERN_SHARE
-            seconds = min(share * limit, limit - self.elapsed())
-            fill_until = self.started + PATTERN_FILL_SHARE * limit
-            chosen = pattern_start(problem, max(0.0, seconds), feasible, fill_until)
+            # The patterns price agents, not contacts: under the service objective
+            # they leave time for weeks chosen again by contacts late.
+            share = PATTERN_SHARE if service else share
+            seconds = min(until(share), self.started + limit) - time.perf_counter()
+            fill = until(share if service else PATTERN_FILL_SHARE)
+            chosen = pattern_start(problem, max(0.0, seconds), feasible, fill)
             if chosen is not None:
-                return chosen, serve_greedily(problem, chosen)
-        improve_until = self.started + IMPROVE_SHARE * limit if not self.by_work else None
+                serving = serve_greedily(problem, chosen)
+                if service:
+                    chosen, serving = improve_weeks(
+                        problem, chosen, serving, until(PATTERN_FILL_SHARE)
+                    )
+                return chosen, serving
+        improve_until = until(IMPROVE_SHARE) if not self.by_work else None
         chosen, serving = greedy_start(problem, start_roster, feasible, deadline, improve_until)
         if switching:
             # The greedy served each agent as they were placed; the flow serves them all at once.
             again = serve_greedily(problem, chosen)
-            if _coverage_terms(problem, chosen, again) < _coverage_terms(problem, chosen, serving):
+            if _staged_terms(problem, self.stages, chosen, again) < _staged_terms(
+                problem, self.stages, chosen, serving
+            ):
                 serving = again
         return chosen, serving
 
@@ -337,8 +393,9 @@ class _Search:
             for shifts, option in zip(chosen, self.problem.options, strict=True)
         )
         self.found = self.complete
+        self.take_bound()
         left = self.limit - self.elapsed()
-        if not self.by_work and 2 * SECONDS_PER_TERM * coverage_terms(self.problem) > left:
+        if not self.by_work and self.build_reserve / 2 > left:
             self.build_seconds = self.elapsed()
             return
         model = RosterModel(self.problem, stages=self.stages)
@@ -459,10 +516,8 @@ class _Search:
             again = serve_again(problem, self.chosen, self.serving, rounds=2)
             if problem.emails or problem.objective == "service":
                 # Served again by the per-slot guide, which is not the objective here.
-                before = term_values(problem, self.chosen, self.serving)
-                after = term_values(problem, self.chosen, again)
-                names = [n for stage in self.stages for n in stage]
-                if [after[n] for n in names] <= [before[n] for n in names]:
+                before = _staged_terms(problem, self.stages, self.chosen, self.serving)
+                if _staged_terms(problem, self.stages, self.chosen, again) <= before:
                     self.serving = again
             else:
                 self.serving = again

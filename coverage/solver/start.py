@@ -9,7 +9,7 @@ is a tiny exact model with that agent's hard rules alone.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -160,14 +160,7 @@ def greedy_start(
     kept = _kept(problem, start_roster)
     for a, shifts in kept.items():
         placed.take(a, shifts)
-    order = sorted(
-        (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
-        key=lambda a: (
-            len(problem.options[a].queues),
-            sum(len(day) for day in problem.options[a].days),
-            a,
-        ),
-    )
+    order = _placing_order(problem, kept)
     for position, a in enumerate(order):
         option = problem.options[a]
         late = deadline is not None and time.perf_counter() > deadline
@@ -182,6 +175,32 @@ def greedy_start(
     if improve_until is not None and any(o.switches for o in problem.options):
         _improve(placed, order, improve_until)
     return placed.chosen, placed.serving
+
+
+def improve_weeks(
+    problem: Problem, chosen: list[list[Candidate]], serving: Serving, until: float
+) -> tuple[list[list[Candidate]], Serving]:
+    """A whole roster made better one agent at a time: each agent's week chosen
+    again against everyone else's (kept only if the need falls), for up to
+    ``IMPROVE_ROUNDS`` rounds or until ``until``."""
+    placed = _Placement(problem)
+    for a, shifts in enumerate(chosen):
+        placed.put_back(a, (list(shifts), dict(serving[a])))
+    _improve(placed, _placing_order(problem, set()), until)
+    return placed.chosen, placed.serving
+
+
+def _placing_order(problem: Problem, kept: Container[int]) -> list[int]:
+    """Agents who serve the fewest queues first, then those with the fewest
+    candidate shifts, since they have the least room."""
+    return sorted(
+        (a for a, o in enumerate(problem.options) if a not in kept and not o.optional),
+        key=lambda a: (
+            len(problem.options[a].queues),
+            sum(len(day) for day in problem.options[a].days),
+            a,
+        ),
+    )
 
 
 def _improve(placed: _Placement, order: list[int], until: float) -> None:
