@@ -281,7 +281,7 @@ class _Search:
         self.by_work = settings.deterministic
         self.lp: LowerBound | None = None
         self.known: dict[str, int] = {}
-        # The LP bound is solved beside the first roster (GLOP lets go of the GIL).
+        # The LP bound is solved beside the first roster (the LP solver releases the GIL).
         # A deterministic run waits for it, however long: it sets the known bounds.
         self._bound_seconds = (
             None if self.by_work else max(BOUND_SHARE * self.limit, BOUND_SECONDS_AT_LEAST)
@@ -310,7 +310,7 @@ class _Search:
 
     def take_bound(self) -> None:
         """The LP bound as known bounds per term, once it is solved or its time is up."""
-        wait = None if self._bound_seconds is None else self._bound_seconds
+        wait = self._bound_seconds
         if wait is not None:
             wait = max(0.0, self.started + wait - time.perf_counter())
         self._bound_thread.join(wait)
@@ -358,8 +358,9 @@ class _Search:
         service = problem.objective == "service"
         if large and simple and deadline is not None and all(feasible):
             share = PATTERN_SHARE_WITH_QUEUES if switching else PATTERN_SHARE
-            # The patterns price agents, not contacts: under the service objective
-            # they leave time for weeks chosen again by contacts late.
+            # Under the service objective the patterns stop at half the limit, leaving
+            # time for each week chosen again by contacts late (benchmarks/README.md,
+            # "Channels").
             share = PATTERN_SHARE if service else share
             seconds = min(until(share), self.started + limit) - time.perf_counter()
             fill = until(share if service else PATTERN_FILL_SHARE)
