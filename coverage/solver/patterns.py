@@ -6,8 +6,9 @@ class may work under every one of their hard rules. The method is column
 generation followed by a dive, as in crew and nurse rostering:
 
 1. A master linear programme chooses how many agents of each class work each
-   known pattern, minimising each queue's shortfall (and, before it, agents
-   missing below its floor), weighted by priority. A class that serves several
+   known pattern, minimising each queue's shortfall, or under the service
+   objective its contacts late (and, before it, agents missing below its
+   floor), weighted by priority. A class that serves several
    queues shares its agents on in each slot out between them, as the
    aggregate bound does; which queue each named agent serves when is chosen
    afterwards (``activities.serve_greedily``).
