@@ -29,21 +29,16 @@ class QueueNeed:
     slot below a queue's floor is worth more than everything else anywhere, as
     in the objective; above it, one unit per agent up to the queue's guide, or
     under the service objective the contacts the agent saves from being late
-    (``hull_tables``; an email queue's agent-slot counts its work in emails).
+    (``heuristic_tables``; an email queue's agent-slot counts its work in emails).
     Both are weighted by the queue's priority.
     """
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.on = [[0] * problem.slots for _ in range(problem.queue_count)]
-        service = problem.objective == "service"
-        self.tables = problem.hull_tables if service else {}
-        self.unit = [problem.service_unit(q) if service else 1 for q in range(problem.queue_count)]
-        beyond_floors = sum(
-            priority * self.unit[q] * sum(problem.queue_guide[q])
-            for q, priority in enumerate(problem.priorities)
-        ) + sum(problem.priorities[q] * table[0] for (q, _), table in self.tables.items())
-        self.floor_weight = beyond_floors + 1
+        self.tables = problem.heuristic_tables
+        self.unit = [problem.guide_unit(q) for q in range(problem.queue_count)]
+        self.floor_weight = problem.worth_beyond_floors + 1
 
     def worth(self, q: int, t: int, n: int) -> int:
         """What the n-th agent (n >= 1) serving queue q in slot t is worth."""

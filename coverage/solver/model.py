@@ -77,7 +77,8 @@ def term_values(
         work = sum(overdue.values()) + dropped * len(overdue)
         shortfall += priority * problem.email_weight(flow) * max(0, work - flow.allowance)
         late += priority * sum(flow.late_weight[t] * (o + dropped) for t, o in overdue.items())
-        late += priority * flow.all_late if dropped else 0
+        if dropped:
+            late += priority * flow.all_late
     values = {
         UNCOVERED: uncovered,
         SHORTFALL: shortfall,

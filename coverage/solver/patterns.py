@@ -143,16 +143,12 @@ class _Master:
         self.solver = solver
         self.problem = problem
         priorities = problem.priorities
-        service = problem.objective == "service"
-        tables = problem.late_tables if service else {}
-        # Under the service objective, contacts late; an agent-slot of guide (email)
-        # in the emails it answers.
-        unit = [problem.service_unit(q) / SERVICE_SCALE if service else 1.0 for q in priorities]
-        beyond_floors = sum(
-            p * unit[q] * sum(guide)
-            for q, (p, guide) in enumerate(zip(priorities, problem.queue_guide, strict=True))
-        ) + sum(priorities[q] * table[0] / SERVICE_SCALE for (q, _), table in tables.items())
-        floor_weight = beyond_floors + 1
+        # What the heuristics aim at (see ``Problem.guide_unit``), under the service
+        # objective in contacts rather than SERVICE_SCALE units: LP rows scaled alike.
+        tables = problem.heuristic_tables
+        scale = SERVICE_SCALE if problem.by_service else 1
+        unit = [problem.guide_unit(q) / scale for q in range(len(priorities))]
+        floor_weight = problem.worth_beyond_floors / scale + 1
         objective = solver.Objective()
         # rows[q][t] = [(row, agents' coefficient, right-hand side with nobody fixed)]
         self.rows: list[list[list[tuple[pywraplp.Constraint, float, float]]]] = []
@@ -174,8 +170,8 @@ class _Master:
                     objective.SetCoefficient(late, priority)
                     for n0, n1 in hull_segments(table):
                         # late >= table[n0] + slope (on - n0), slope < 0, in contacts
-                        slope = (table[n1] - table[n0]) / (n1 - n0) / SERVICE_SCALE
-                        rhs = table[n0] / SERVICE_SCALE - slope * n0
+                        slope = (table[n1] - table[n0]) / (n1 - n0) / scale
+                        rhs = table[n0] / scale - slope * n0
                         slot.append((solver.Add(late >= rhs, f"late[{q},{t}]"), -slope, rhs))
                 rows.append(slot)
             self.rows.append(rows)

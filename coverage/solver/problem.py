@@ -220,10 +220,28 @@ class Problem:
                         tables[q, t] = tuple(table)
         return tables
 
-    def service_unit(self, q: int) -> int:
-        """An agent-slot of the queue's guide in ``SERVICE_SCALE`` units of a contact,
-        for heuristics under the service objective: for email, the emails it
-        answers; elsewhere (a queue with no forecast of contacts) one contact."""
+    # --- what the heuristics aim at (greedy, serving, the pattern master) ------------
+
+    @property
+    def by_service(self) -> bool:
+        return self.objective == "service"
+
+    @cached_property
+    def heuristic_tables(self) -> dict[tuple[int, int], tuple[int, ...]]:
+        """Under the service objective, ``late_tables`` on their lower convex hull: a
+        queue whose first agents cannot keep up saves no contact with each alone,
+        but does with enough of them; on the hull every agent is worth a share of
+        that. Under the agents objective, none: the heuristics aim at the guide."""
+        if not self.by_service:
+            return {}
+        return {key: hull_values(table) for key, table in self.late_tables.items()}
+
+    def guide_unit(self, q: int) -> int:
+        """What an agent-slot of the queue's guide is worth to the heuristics: 1 under
+        the agents objective; under the service objective, in ``SERVICE_SCALE``
+        units of a contact, the emails it answers (email) or one contact."""
+        if not self.by_service:
+            return 1
         flow = next((f for f in self.emails if f.queue == q), None)
         if flow is None:
             return SERVICE_SCALE
@@ -231,11 +249,15 @@ class Problem:
         return max(1, round(flow.per_agent * sum(weights) / max(1, len(weights))))
 
     @cached_property
-    def hull_tables(self) -> dict[tuple[int, int], tuple[int, ...]]:
-        """``late_tables`` on their lower convex hull, for the heuristics: a queue whose
-        first agents cannot keep up saves no contact with each alone, but does with
-        enough of them; on the hull every agent is worth a share of that."""
-        return {key: hull_values(table) for key, table in self.late_tables.items()}
+    def worth_beyond_floors(self) -> int:
+        """Everything above the floors the heuristics can gain, in ``guide_unit``s: a
+        slot below a floor is worth more than this, as in the objective."""
+        guides = sum(
+            priority * self.guide_unit(q) * sum(self.queue_guide[q])
+            for q, priority in enumerate(self.priorities)
+        )
+        tables = sum(self.priorities[q] * t[0] for (q, _), t in self.heuristic_tables.items())
+        return guides + tables
 
     @cached_property
     def email_required(self) -> dict[int, tuple[int, ...]]:

@@ -355,7 +355,7 @@ class _Search:
             return min(self.started + share * limit, end)
 
         deadline = None if self.by_work else until(GREEDY_SHARE)
-        service = problem.objective == "service"
+        service = problem.by_service
         if large and simple and deadline is not None and all(feasible):
             share = PATTERN_SHARE_WITH_QUEUES if switching else PATTERN_SHARE
             # Under the service objective the patterns stop at half the limit, leaving
@@ -512,15 +512,12 @@ class _Search:
         shifts = tuple(c.shift for agent_shifts in self.chosen for c in agent_shifts)
         if found and any(o.switches for o in problem.options):
             # The search leaves agents with nothing to gain on any queue where they
-            # happen to be, on a closed queue even; serve them again, which never
-            # costs coverage, so that they serve where they are worth most.
+            # happen to be, on a closed queue even; serve them again so that they
+            # serve where they are worth most, unless that costs an objective term
+            # (the serving aims at the heuristics' guide, not the email backlog).
             again = serve_again(problem, self.chosen, self.serving, rounds=2)
-            if problem.emails or problem.objective == "service":
-                # Served again by the per-slot guide, which is not the objective here.
-                before = _staged_terms(problem, self.stages, self.chosen, self.serving)
-                if _staged_terms(problem, self.stages, self.chosen, again) <= before:
-                    self.serving = again
-            else:
+            before = _staged_terms(problem, self.stages, self.chosen, self.serving)
+            if _staged_terms(problem, self.stages, self.chosen, again) <= before:
                 self.serving = again
         activities = activities_of(problem, self.chosen, self.serving)
         roster = (
