@@ -7,9 +7,11 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -26,7 +28,7 @@ from rich.status import Status
 
 from coverage import __version__
 from coverage.errors import InputError, RosterBroken
-from coverage.export import export_files, parse_formats, roster_rows
+from coverage.export import CalendarUpdate, event_uid, export_files, parse_formats, roster_rows
 from coverage.hire import (
     HireRequest,
     HireStep,
@@ -37,11 +39,23 @@ from coverage.hire import (
     parse_zones,
 )
 from coverage.hire_report import HIRE_FOLDERS, hire_files, hire_summary
-from coverage.inputs import RosterRow, display, load_scenario, read_roster, resolve_scenario
+from coverage.inputs import (
+    RosterRow,
+    display,
+    load_scenario,
+    parse_absence,
+    parse_moment,
+    read_absences,
+    read_given_roster,
+    read_roster,
+    resolve_scenario,
+)
 from coverage.models import ExportSettings
 from coverage.outputs import remove_stale_folders, write_files
 from coverage.plan import PLAN_FILES, make_plan
-from coverage.report import check_queue, check_report, plan_report
+from coverage.replan import REPLAN_FILES, Replan, ReplanRequest, replan
+from coverage.report import check_queue, check_report, plan_report, replan_report, score_report
+from coverage.score import SCORE_FILES, score_roster
 from coverage.solver import InsufficientMemory, check_scenario
 from coverage.solver import Progress as SolveProgress
 
@@ -175,9 +189,9 @@ def plan(
             raise RosterBroken(made.validation.violations)
     target = out or Path("out") / path.stem
     written = write_files(target, made.files(), replaces=PLAN_FILES)
-    wrote_calendars = bool(calendars) and made.result.found_roster
+    wrote_calendars = bool(calendars) and made.solved.found_roster
     if wrote_calendars:
-        rows = roster_rows(loaded, made.result.roster)
+        rows = roster_rows(loaded, made.solved.roster)
         _write_calendars(rows, loaded.name, loaded.export, calendars, target / "calendars")
     if as_json:
         typer.echo(json.dumps(made.summary, indent=2, default=str))
@@ -188,15 +202,235 @@ def plan(
             f"Wrote {', '.join(p.name for p in written)}{calendar_note} "
             f"to {escape(display(target))}/"
         )
+    if not made.solved.found_roster:
+        raise _fail(
+            errors,
+            f"no roster found (status {made.solved.status.value}); try a longer --time-limit",
+            code=1,
+        )
+    if made.solved.interrupted:
+        errors.print("Interrupted: wrote the best roster found so far (see summary.json).")
+        raise typer.Exit(130)
+
+
+ScenarioRequired = Annotated[
+    str,
+    typer.Argument(
+        help="Scenario TOML file, or the name of a bundled scenario "
+        "(global-24x7, small-team, contact-center, multilingual, channels)."
+    ),
+]
+TimeLimit = Annotated[
+    float | None,
+    typer.Option(min=0.1, help="Seconds from reading the inputs to the written roster."),
+]
+SolveSeed = Annotated[int | None, typer.Option(min=0, help="Solver random seed.")]
+SolveWorkers = Annotated[int | None, typer.Option(min=1, help="Solver worker threads.")]
+Deterministic = Annotated[
+    bool, typer.Option(help="Count the time limit in solver work units, not seconds.")
+]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
+]
+QueueShown = Annotated[
+    str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
+]
+
+
+@app.command()
+def score(
+    scenario: ScenarioRequired,
+    roster: Annotated[
+        Path,
+        typer.Argument(
+            help="The roster: a plan's folder or roster.csv, a CSV agent_id,start,end, "
+            "or the calendars coverage export writes (team.ics, an agent's .ics, a folder).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>-score/.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 4 when the roster breaks any hard rule.")
+    ] = False,
+    compare: Annotated[
+        bool, typer.Option(help="Also solve the week and show what the optimiser would gain.")
+    ] = False,
+    time_limit: TimeLimit = None,
+    seed: SolveSeed = None,
+    workers: SolveWorkers = None,
+    deterministic: Deterministic = False,
+    as_json: AsJson = False,
+    queue: QueueShown = None,
+) -> None:
+    """Score a roster you have: its coverage, gaps and broken rules (violations.csv)."""
+    console, errors = Console(stderr=as_json), Console(stderr=True)
+    path = resolve_scenario(scenario)
+    with _user_errors(errors):
+        loaded = load_scenario(path)
+        queue = check_queue(loaded, queue)
+        given = read_given_roster(roster, loaded)
+        options: dict[str, Any] = {
+            "compare": compare, "time_limit": time_limit, "workers": workers, "seed": seed,
+            "deterministic": deterministic or None,
+        }  # fmt: skip
+        if compare and not as_json:
+            with console.status("Solving the week to compare…") as status:
+                scored = score_roster(loaded, given, on_progress=_show_progress(status), **options)
+        else:
+            scored = score_roster(loaded, given, **options)
+    target = out or Path("out") / f"{path.stem}-score"
+    written = write_files(target, scored.files(), replaces=SCORE_FILES)
+    if as_json:
+        typer.echo(json.dumps(scored.summary, indent=2, default=str))
+    else:
+        console.print(score_report(scored, width=console.width, queue=queue))
+        console.print(f"Wrote {', '.join(p.name for p in written)} to {escape(display(target))}/")
+    if strict and len(scored.violations):
+        raise typer.Exit(4)
+
+
+@app.command(name="replan")
+def replan_command(
+    scenario: ScenarioArgument = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            help="The published roster (any form score reads: a plan's folder, roster.csv, "
+            "agent_id,start,end CSV, calendars).",
+            show_default=False,
+        ),
+    ] = None,
+    absent: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="AGENT:FROM..TO, local dates (TO included) or times; repeat for several."
+        ),
+    ] = None,
+    absences: Annotated[
+        Path | None, typer.Option(help="A CSV agent_id,start,end of absences.")
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Shifts that started before this instant are frozen (ISO 8601; local "
+            "times in the scenario's zone). Default: now."
+        ),
+    ] = None,
+    notice_hours: Annotated[
+        float,
+        typer.Option(min=0, help="Shifts starting within this many hours of --now are frozen."),
+    ] = 0.0,
+    max_changes: Annotated[
+        float | None, typer.Option(min=0, help="At most this many published shifts change.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>-replan/.")
+    ] = None,
+    export_formats: Annotated[
+        str,
+        typer.Option(
+            "--export", help="Calendars for the agents whose week changed: google, outlook, ics."
+        ),
+    ] = "ics",
+    time_limit: TimeLimit = None,
+    seed: SolveSeed = None,
+    workers: SolveWorkers = None,
+    deterministic: Deterministic = False,
+    as_json: AsJson = False,
+    queue: QueueShown = None,
+) -> None:
+    """Re-plan a published roster when agents are out, changing as few shifts as it can."""
+    console, errors = Console(stderr=as_json), Console(stderr=True)
+    path = resolve_scenario(scenario)
+    if roster is None:
+        raise _fail(errors, "--roster: name the published roster (a plan's folder, a CSV, .ics)")
+    try:
+        calendars = parse_formats(export_formats)
+    except ValueError as error:
+        raise _fail(errors, f"--export: {error}") from None
+    with _user_errors(errors, "interrupted before a roster was found; nothing written"):
+        loaded = load_scenario(path)
+        queue = check_queue(loaded, queue)
+        published = read_given_roster(roster, loaded)
+        wanted = list(read_absences(absences, loaded)) if absences else []
+        for text in absent or []:
+            try:
+                wanted.append(parse_absence(text, loaded))
+            except ValueError as error:
+                raise _fail(errors, f"--absent {error}") from None
+        if not wanted:
+            raise _fail(errors, "name who is out: --absent AGENT:FROM..TO or --absences FILE")
+        try:
+            moment = parse_moment(now, ZoneInfo(loaded.timezone)) if now else datetime.now(UTC)
+        except ValueError as error:
+            raise _fail(errors, f"--now: {error}") from None
+        request = ReplanRequest(tuple(wanted), moment, notice_hours, max_changes)
+        options: dict[str, Any] = {
+            "time_limit": time_limit, "workers": workers, "seed": seed,
+            "deterministic": deterministic or None, "interruptible": True,
+        }  # fmt: skip
+        if as_json:
+            made = replan(loaded, published, request, **options)
+        else:
+            with console.status("Re-planning… (Ctrl-C stops and keeps the best roster)") as status:
+                made = replan(
+                    loaded, published, request, on_progress=_show_progress(status), **options
+                )
+        validation = made.plan.validation
+        if made.violations or (validation is not None and not validation.ok):
+            raise RosterBroken([*made.violations, *(validation.violations if validation else ())])
+    target = out or Path("out") / f"{path.stem}-replan"
+    written = write_files(target, made.files(), replaces=REPLAN_FILES)
+    if made.result.found_roster:
+        _write_update_calendars(made, loaded.name, loaded.export, calendars, target / "calendars")
+    if as_json:
+        typer.echo(json.dumps(made.summary, indent=2, default=str))
+    else:
+        console.print(replan_report(made, width=console.width, queue=queue))
+        changed = len(made.changed_agents)
+        console.print(
+            f"Wrote {', '.join(p.name for p in written)} and calendars ({', '.join(calendars)}) "
+            f"for {changed} agent(s) whose week changed to {escape(display(target))}/"
+        )
     if not made.result.found_roster:
         raise _fail(
             errors,
-            f"no roster found (status {made.result.status.value}); try a longer --time-limit",
+            f"no roster found (status {made.result.status.value}); try a longer --time-limit "
+            "or a higher --max-changes",
             code=1,
         )
     if made.result.interrupted:
-        errors.print("Interrupted: wrote the best roster found so far (see summary.json).")
+        errors.print("Interrupted: wrote the best re-plan found so far (see summary.json).")
         raise typer.Exit(130)
+
+
+def _write_update_calendars(
+    made: Replan, team: str, settings: ExportSettings, formats: tuple[str, ...], out: Path
+) -> None:
+    """Calendars for the agents whose week changed: changed events keep their UID
+    with a higher SEQUENCE, removed ones are sent cancelled."""
+    scenario = made.plan.scenario
+    rows = roster_rows(scenario, made.result.roster)
+    cancelled = tuple(
+        RosterRow(
+            c.agent_id, scenario.agent(c.agent_id).name, scenario.agent(c.agent_id).timezone, c.old
+        )
+        for c in made.changes
+        if c.kind == "removed" and c.old is not None
+    )
+    changed_shifts = {c.new for c in made.changes if c.new is not None}
+    update = CalendarUpdate(
+        changed=frozenset(event_uid(r) for r in rows if r.shift in changed_shifts),
+        cancelled=cancelled,
+        agents=frozenset(made.changed_agents),
+    )
+    for fmt in formats:
+        folder = out / fmt
+        # An earlier re-plan's files for agents whose week no longer changes go.
+        earlier = [p.name for p in folder.glob("*.ics" if fmt == "ics" else "*.csv")]
+        write_files(folder, export_files(rows, team, settings, fmt, update=update), earlier)
 
 
 def _show_progress(status: Status) -> Callable[[SolveProgress], None]:

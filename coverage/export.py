@@ -10,9 +10,9 @@ roster updates events instead of duplicating them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from coverage.inputs import RosterRow
 from coverage.models import ExportSettings, Scenario
 from coverage.outputs import csv_text, safe_file_names
 from coverage.roster import Roster
+from coverage.timegrid import shift_uid
 
 FORMATS = ("google", "outlook", "ics")
 GOOGLE_COLUMNS = [
@@ -189,14 +190,24 @@ def outlook_csv(rows: Sequence[RosterRow], team: str, settings: ExportSettings) 
 def event_uid(row: RosterRow) -> str:
     """The same for the same agent and local date: one shift per local date."""
     start, _ = _local(row)
-    digest = hashlib.sha256(f"{row.agent_id}\x1f{start.date().isoformat()}".encode()).hexdigest()
-    return f"{digest[:32]}@coverage"
+    return shift_uid(row.agent_id, start.date())
 
 
 def calendar(
-    rows: Sequence[RosterRow], team: str, settings: ExportSettings, name: str, stamp: datetime
+    rows: Sequence[RosterRow],
+    team: str,
+    settings: ExportSettings,
+    name: str,
+    stamp: datetime,
+    update: CalendarUpdate | None = None,
 ) -> str:
-    """An iCalendar file of the shifts, each in its agent's zone with its VTIMEZONE."""
+    """An iCalendar file of the shifts, each in its agent's zone with its VTIMEZONE.
+
+    With an ``update`` (a re-plan's), the events it names get a higher ``SEQUENCE``
+    than an export at the same moment would give, and its cancelled shifts are
+    sent as ``STATUS:CANCELLED`` under their old ``UID``, so that calendar apps
+    update and remove events instead of duplicating them.
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -206,13 +217,20 @@ def calendar(
     zones = {row.timezone for row in rows}
     if len(zones) == 1:
         cal.add("x-wr-timezone", zones.pop())
-    for row in sorted(rows, key=lambda r: (r.shift.start_utc, r.agent_id)):
+    sequence = int(stamp.timestamp() // 60)
+    raised = update.changed if update else frozenset()
+    cancelled = update.cancelled if update else ()
+    events = [(row, False) for row in rows] + [(row, True) for row in cancelled]
+    for row, cancel in sorted(events, key=lambda e: (e[0].shift.start_utc, e[0].agent_id)):
         start, end = _local(row)
         subject, description, location = _texts(row, team, settings)
         event = Event()
-        event.add("uid", event_uid(row))
+        uid = event_uid(row)
+        event.add("uid", uid)
         event.add("dtstamp", stamp)
-        event.add("sequence", int(stamp.timestamp() // 60))
+        event.add("sequence", sequence + 1 if cancel or uid in raised else sequence)
+        if cancel:
+            event.add("status", "CANCELLED")
         event.add("dtstart", start)
         event.add("dtend", end)
         event.add("summary", subject)
@@ -222,12 +240,23 @@ def calendar(
         event.add("categories", ["Shift"])
         event.add("transp", "OPAQUE")
         cal.add_component(event)
-    if rows:
+    if rows or cancelled:
+        every = [*rows, *cancelled]
         # Rules for a year either side, so a client that checks nearby dates finds them.
-        first = min(r.shift.start_utc for r in rows).date() - timedelta(days=366)
-        last = max(r.shift.end_utc for r in rows).date() + timedelta(days=366)
+        first = min(r.shift.start_utc for r in every).date() - timedelta(days=366)
+        last = max(r.shift.end_utc for r in every).date() + timedelta(days=366)
         cal.add_missing_timezones(first_date=first, last_date=last)
     return str(cal.to_ical().decode("utf-8"))
+
+
+@dataclass(frozen=True)
+class CalendarUpdate:
+    """A re-plan's calendars: the UIDs of the shifts that changed, the shifts it cancels,
+    and the agents whose week changed (the only ones who get files)."""
+
+    changed: frozenset[str]
+    cancelled: tuple[RosterRow, ...]
+    agents: frozenset[str]
 
 
 def export_files(
@@ -236,11 +265,20 @@ def export_files(
     settings: ExportSettings,
     fmt: str,
     stamp: datetime | None = None,
+    update: CalendarUpdate | None = None,
 ) -> dict[str, str]:
-    """File name -> contents for one format: one file per agent, plus ``team.ics``."""
+    """File name -> contents for one format: one file per agent, plus ``team.ics``.
+
+    With an ``update``, only the agents whose week changed get a file (with their
+    cancelled shifts in iCalendar); ``team.ics`` holds the whole team's week.
+    """
     by_agent: dict[str, list[RosterRow]] = {}
     for row in rows:
-        by_agent.setdefault(row.agent_id, []).append(row)
+        if update is None or row.agent_id in update.agents:
+            by_agent.setdefault(row.agent_id, []).append(row)
+    if update is not None and fmt == "ics":
+        for row in update.cancelled:
+            by_agent.setdefault(row.agent_id, [])
     agent_ids = sorted(by_agent)
     suffix = ".ics" if fmt == "ics" else ".csv"
     # The team calendar claims "team.ics" first; an agent called "team" gets "team-2.ics".
@@ -255,8 +293,16 @@ def export_files(
         elif fmt == "outlook":
             files[name] = outlook_csv(shifts, team, settings)
         else:
-            title = f"{shifts[0].agent_name} — {team}"
-            files[name] = calendar(shifts, team, settings, title, moment)
+            own = _own_update(update, agent_id)
+            agent_name = (shifts or (own.cancelled if own else ()))[0].agent_name
+            files[name] = calendar(shifts, team, settings, f"{agent_name} — {team}", moment, own)
     if fmt == "ics":
-        files["team.ics"] = calendar(rows, team, settings, team, moment)
+        files["team.ics"] = calendar(rows, team, settings, team, moment, update)
     return files
+
+
+def _own_update(update: CalendarUpdate | None, agent_id: str) -> CalendarUpdate | None:
+    if update is None:
+        return None
+    cancelled = tuple(r for r in update.cancelled if r.agent_id == agent_id)
+    return CalendarUpdate(update.changed, cancelled, frozenset({agent_id}))

@@ -17,13 +17,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError, model_validator
 
 from coverage.errors import InputError
 from coverage.models import (
     CHANNEL_KEYS,
+    Absence,
     Agent,
+    AgentAbsence,
     AvailabilityWindow,
     ExportSettings,
     Forecast,
@@ -37,7 +40,7 @@ from coverage.models import (
     forecast_row_problem,
 )
 from coverage.outputs import restore
-from coverage.timegrid import Activity, Shift
+from coverage.timegrid import Activity, Shift, shift_uid
 
 DEFAULT_SCENARIO = "global-24x7"
 RULE_COLUMNS = ("weekly_hours", "days_per_week", "shift_hours", "earliest_start", "latest_end")
@@ -622,3 +625,309 @@ def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
                 display(summary), "is not the JSON that coverage plan writes"
             ) from None
     return rows, name
+
+
+# --- a roster to score or re-plan ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GivenRoster:
+    """A roster read to be scored or re-planned, in any of the forms ``read_given_roster``
+    takes. ``activities`` is None when the file does not say which queue when."""
+
+    source: str
+    shifts: tuple[Shift, ...]
+    activities: tuple[Activity, ...] | None = None
+
+
+SIMPLE_COLUMNS = ("agent_id", "start", "end")
+
+
+def read_given_roster(path: Path, scenario: Scenario) -> GivenRoster:
+    """A roster for ``scenario``'s team from ``path``: a folder ``coverage plan`` wrote
+    (its ``roster.csv`` and ``activities.csv``), such a ``roster.csv``, a simple CSV
+    ``agent_id,start,end``, or the calendars ``coverage export`` writes (``team.ics``,
+    one agent's ``.ics``, or a folder of them). Rows naming agents not in the team,
+    malformed times and shifts that end before they start are input errors."""
+    if path.is_dir():
+        if (path / "roster.csv").is_file():
+            return _read_plan_roster(path / "roster.csv", scenario)
+        calendars = sorted(path.glob("*.ics"))
+        if (path / "team.ics").is_file():
+            calendars = [path / "team.ics"]
+        if not calendars:
+            raise InputError(display(path), "holds no roster.csv and no .ics calendar")
+        return _read_calendars(calendars, scenario, display(path))
+    if not path.is_file():
+        raise InputError(display(path), "file not found")
+    if path.suffix.lower() == ".ics":
+        return _read_calendars([path], scenario, display(path))
+    header = _header(path)
+    if {"start_utc", "end_utc"} <= set(header):
+        return _read_plan_roster(path, scenario)
+    return _read_simple_roster(path, scenario)
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        return []  # CsvFile reports it
+    first = next((line for line in lines if line.strip()), "")
+    return [h.strip().lower() for h in next(csv.reader([first]), [])]
+
+
+def _team_agent(scenario: Scenario, where: str, agent_id: str) -> Agent:
+    try:
+        return scenario.agent(agent_id)
+    except KeyError:
+        raise InputError(where, f"agent {agent_id!r} is not in the team") from None
+
+
+def _read_plan_roster(path: Path, scenario: Scenario) -> GivenRoster:
+    """A ``roster.csv`` that ``coverage plan`` wrote, with ``activities.csv`` beside it."""
+    rows, _ = read_roster(path.parent) if path.name == "roster.csv" else ([], "")
+    if path.name != "roster.csv":
+        raise InputError(display(path), "a plan's roster is read as roster.csv in its folder")
+    file = CsvFile(path, ())
+    for number, row in enumerate(rows, start=2):
+        _team_agent(scenario, file.at(number, "agent_id"), row.agent_id)
+    has_activities = (path.parent / "activities.csv").is_file()
+    activities = tuple(a for row in rows for a in row.activities) if has_activities else None
+    return GivenRoster(display(path), tuple(row.shift for row in rows), activities)
+
+
+def _local_or_instant(
+    text: str, agent: Agent, where: str, after: datetime | None = None
+) -> datetime:
+    """An ISO 8601 time with an offset, or a local date-time (or, for an end, a local
+    time of day after ``after``) read in the agent's zone."""
+    zone = agent.zone
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if clock and after is not None:
+        hour, minute = int(clock[1]), int(clock[2])
+        if hour > 24 or minute > 59 or (hour == 24 and minute):
+            raise InputError(where, f"{text!r} is not a time of day")
+        start_local = after.astimezone(zone)
+        day = start_local.date()
+        value = datetime.combine(day, datetime.min.time()) + timedelta(hours=hour, minutes=minute)
+        if value <= start_local.replace(tzinfo=None):
+            value += timedelta(days=1)
+        return _wall_clock(value, agent, where)
+    try:
+        value = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    except ValueError:
+        raise InputError(
+            where,
+            f"expected a time like 2026-03-23T09:00 (local) or 2026-03-23T09:00:00Z, got {text!r}",
+        ) from None
+    if value.utcoffset() is not None:
+        return value.astimezone(UTC)
+    return _wall_clock(value, agent, where)
+
+
+def _wall_clock(value: datetime, agent: Agent, where: str) -> datetime:
+    """A local wall-clock time in the agent's zone as UTC; an error if clocks skip it."""
+    aware = value.replace(tzinfo=agent.zone)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(agent.zone).replace(tzinfo=None) != value:
+        raise InputError(
+            where, f"{value:%Y-%m-%d %H:%M} does not exist in {agent.timezone} (clocks skip it)"
+        )
+    return instant
+
+
+def _read_simple_roster(path: Path, scenario: Scenario) -> GivenRoster:
+    """``agent_id,start,end`` (and optionally ``queue``: the shift serves it throughout)."""
+    file = CsvFile(path, SIMPLE_COLUMNS, ("queue", "agent_name", "timezone"))
+    shifts: list[Shift] = []
+    activities: list[Activity] = []
+    every_row_has_queue = True
+    for row, values in file.rows():
+        values = {k: restore(v) for k, v in values.items()}
+        if not values["agent_id"]:
+            raise InputError(file.at(row, "agent_id"), "is empty")
+        agent = _team_agent(scenario, file.at(row, "agent_id"), values["agent_id"])
+        start = _local_or_instant(values["start"], agent, file.at(row, "start"))
+        end = _local_or_instant(values["end"], agent, file.at(row, "end"), after=start)
+        if end <= start:
+            raise InputError(file.at(row, "end"), "must be after start")
+        shifts.append(Shift(agent.id, start, end))
+        queue = values.get("queue", "")
+        if queue and queue not in scenario.queue_names:
+            raise InputError(
+                file.at(row, "queue"),
+                f"unknown queue {queue!r}; the scenario has {', '.join(scenario.queue_names)}",
+            )
+        every_row_has_queue = every_row_has_queue and bool(queue)
+        if queue:
+            activities.append(Activity(agent.id, start, end, queue))
+    if not shifts:
+        raise InputError(file.name, "has no shifts")
+    return GivenRoster(file.name, tuple(shifts), tuple(activities) if every_row_has_queue else None)
+
+
+def _read_calendars(paths: list[Path], scenario: Scenario, source: str) -> GivenRoster:
+    """Events of the calendars ``coverage export`` writes, matched to agents by the UID
+    it gives each (agent and local date), else by the agent calendar's name; the
+    activities from the description where every event lists them. Cancelled events
+    (a re-plan's updates) are left out."""
+    from icalendar import Calendar
+
+    uids: dict[str, str] = {}
+    for agent in scenario.agents:
+        first = scenario.week_dates[0] - timedelta(days=1)
+        for k in range(9):
+            uids[shift_uid(agent.id, first + timedelta(days=k))] = agent.id
+    by_name = {agent.name: agent.id for agent in scenario.agents}
+    titles = {queue.name[:1].upper() + queue.name[1:]: queue.name for queue in scenario.queues}
+    shifts: list[Shift] = []
+    activities: list[Activity] = []
+    all_listed = True
+    for path in paths:
+        name = display(path)
+        try:
+            calendar = Calendar.from_ical(path.read_text(encoding="utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InputError(name, f"is not an iCalendar file ({error})") from None
+        calendar_name = str(calendar.get("X-WR-CALNAME", ""))
+        owner = next((i for n, i in by_name.items() if calendar_name.startswith(f"{n} — ")), None)
+        for event in calendar.walk("VEVENT"):
+            if str(event.get("STATUS", "")).upper() == "CANCELLED":
+                continue
+            uid = str(event.get("UID", ""))
+            where = f"{name} event {uid or '(no UID)'}"
+            agent_id = uids.get(uid, owner)
+            if agent_id is None:
+                raise InputError(
+                    where, "matches no agent of the team by its UID or its calendar's name"
+                )
+            try:
+                start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+            except (KeyError, ValueError):
+                raise InputError(where, "needs DTSTART and DTEND") from None
+            if not isinstance(start, datetime) or not isinstance(end, datetime):
+                raise InputError(where, "is an all-day event, not a shift")
+            if start.utcoffset() is None or end.utcoffset() is None:
+                raise InputError(where, "has a floating time; expected a time zone (TZID)")
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+            if end <= start:
+                raise InputError(where, "ends before it starts")
+            shift = Shift(agent_id, start, end)
+            shifts.append(shift)
+            listed = _listed_activities(
+                str(event.get("DESCRIPTION", "")), shift, scenario.agent(agent_id), titles
+            )
+            all_listed = all_listed and listed is not None
+            activities.extend(listed or ())
+    if not shifts:
+        raise InputError(source, "holds no shift events")
+    listed_any = all_listed and len(scenario.queues) > 1
+    return GivenRoster(source, tuple(shifts), tuple(activities) if listed_any else None)
+
+
+def _listed_activities(
+    description: str, shift: Shift, agent: Agent, titles: dict[str, str]
+) -> tuple[Activity, ...] | None:
+    """The activities ``German 09:00–13:00, English 13:00–17:00`` a description lists,
+    on the shift's instants; None unless they run from its start to its end."""
+    if not titles:
+        return None
+    names = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    found = re.findall(rf"({names}) (\d{{2}}):(\d{{2}})–(\d{{2}}):(\d{{2}})", description)
+    if not found:
+        return None
+    activities = []
+    at = shift.start_utc
+    zone = agent.zone
+    for title, start_h, start_m, end_h, end_m in found:
+        local = at.astimezone(zone)
+        if (local.hour, local.minute) != (int(start_h), int(start_m)):
+            return None
+        wall = local.replace(tzinfo=None)
+        end_wall = datetime.combine(wall.date(), datetime.min.time()) + timedelta(
+            hours=int(end_h), minutes=int(end_m)
+        )
+        if end_wall <= wall:
+            end_wall += timedelta(days=1)
+        end = end_wall.replace(tzinfo=zone).astimezone(UTC)
+        if end > shift.end_utc:
+            return None
+        activities.append(Activity(agent.id, at, end, titles[title]))
+        at = end
+    return tuple(activities) if at == shift.end_utc else None
+
+
+# --- a re-plan's absences and moment --------------------------------------------------------
+
+ABSENT_EXAMPLE = "ana:2026-03-04..2026-03-06"
+
+
+def parse_moment(text: str, zone: ZoneInfo, *, end: bool = False) -> datetime:
+    """A local date (its midnight; the next one for an ``end``, so the date is
+    included), a local date-time in ``zone``, or an ISO 8601 instant with an offset.
+    Raises ValueError saying what is wrong."""
+    text = text.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        midnight = datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time())
+        return midnight.replace(tzinfo=zone).astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither a date (2026-03-04) nor a time (2026-03-04T09:00)"
+        ) from None
+    if moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def _absence(agent_id: str, first: str, last: str, scenario: Scenario) -> AgentAbsence:
+    """Raises ValueError saying what is wrong."""
+    zone = scenario.agent(agent_id).zone
+    start, end = parse_moment(first, zone), parse_moment(last, zone, end=True)
+    if end <= start:
+        raise ValueError(f"it ends ({last}) before it starts ({first})")
+    return AgentAbsence(agent_id=agent_id, absence=Absence(start_utc=start, end_utc=end))
+
+
+def parse_absence(text: str, scenario: Scenario) -> AgentAbsence:
+    """``AGENT:FROM..TO``: local dates (``TO`` included) or date-times (``TO`` excluded),
+    read in the agent's zone unless they carry an offset. Raises ValueError."""
+    # Agent ids may hold ':' and so do times: the id is the first prefix in the team.
+    known = {agent.id for agent in scenario.agents}
+    at = next((i for i, char in enumerate(text) if char == ":" and text[:i].strip() in known), -1)
+    if at < 0 or ".." not in text[at + 1 :]:
+        if ":" in text and ".." in text:
+            raise ValueError(f"{text!r}: agent {text.partition(':')[0]!r} is not in the team")
+        raise ValueError(f"{text!r}: expected AGENT:FROM..TO, e.g. {ABSENT_EXAMPLE}")
+    first, _, last = text[at + 1 :].partition("..")
+    try:
+        return _absence(text[:at].strip(), first, last, scenario)
+    except ValueError as error:
+        raise ValueError(f"{text!r}: {error}") from None
+
+
+def read_absences(path: Path, scenario: Scenario) -> list[AgentAbsence]:
+    """``agent_id,start,end`` rows (dates or date-times, as ``--absent`` takes them)."""
+    file = CsvFile(path, ("agent_id", "start", "end"))
+    absences = []
+    for row, values in file.rows():
+        values = {k: restore(v) for k, v in values.items()}
+        agent = _team_agent(scenario, file.at(row, "agent_id"), values["agent_id"])
+        for column in ("start", "end"):
+            if not values[column]:
+                raise InputError(file.at(row, column), "is empty")
+            try:
+                parse_moment(values[column], agent.zone)
+            except ValueError as error:
+                raise InputError(file.at(row, column), str(error)) from None
+        try:
+            absences.append(_absence(agent.id, values["start"], values["end"], scenario))
+        except ValueError as error:
+            raise InputError(file.at(row, "end"), str(error)) from None
+    return absences

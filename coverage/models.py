@@ -237,6 +237,38 @@ class AvailabilityWindow(Frozen):
         return self
 
 
+class Absence(Frozen):
+    """A span in which the agent cannot work (out sick, say), as UTC instants.
+
+    Unlike time off it leaves the contract as it is: re-planning turns the
+    published shifts it removes into time off (see ``coverage.replan``).
+    """
+
+    start_utc: datetime
+    end_utc: datetime
+
+    @model_validator(mode="after")
+    def _in_utc_and_ordered(self) -> Absence:
+        if self.start_utc.utcoffset() is None or self.end_utc.utcoffset() is None:
+            raise ValueError("absence times need a UTC offset")
+        if self.end_utc <= self.start_utc:
+            raise ValueError(
+                f"absence ends {iso_utc(self.end_utc)}, not after it starts "
+                f"{iso_utc(self.start_utc)}"
+            )
+        return self
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return start < self.end_utc and self.start_utc < end
+
+
+class AgentAbsence(Frozen):
+    """Agent ``agent_id`` cannot work in ``absence`` (a re-plan's input)."""
+
+    agent_id: str = Field(min_length=1)
+    absence: Absence
+
+
 class Contract(Frozen):
     """What one agent must work in the planned week, after time off."""
 
@@ -254,6 +286,7 @@ class Agent(Frozen):
     rules: Rules = Rules()
     availability: tuple[AvailabilityWindow, ...] = ()
     time_off: frozenset[date] = frozenset()
+    absences: tuple[Absence, ...] = ()
     # Queues the agent can serve; empty: every queue of the scenario.
     skills: Annotated[tuple[str, ...], BeforeValidator(parse_skills)] = ()
     source: str = Field("", description="where the agent was read from, for messages")
@@ -274,6 +307,10 @@ class Agent(Frozen):
 
     def label(self) -> str:
         return f"{self.source} (agent {self.id!r})" if self.source else f"agent {self.id!r}"
+
+    def absent(self, start: datetime, end: datetime) -> bool:
+        """Whether a shift from ``start`` to ``end`` overlaps one of the agent's absences."""
+        return any(absence.overlaps(start, end) for absence in self.absences)
 
     def work_windows(self, weekday: int) -> list[tuple[int, int]]:
         """Local windows (minutes of day) in which a shift may lie on that weekday.

@@ -11,6 +11,7 @@ import pandas as pd
 from coverage.models import Scenario
 from coverage.outputs import csv_text, json_text
 from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, summary
+from coverage.roster import Roster
 from coverage.solver import Progress, Result, solve
 from coverage.validate import Validation
 
@@ -21,10 +22,11 @@ PLAN_FILES = ("roster.csv", "activities.csv", "coverage.csv", "gaps.csv", "summa
 
 @dataclass(frozen=True)
 class Plan:
-    """A solved week with its independent validation and report tables."""
+    """A week's roster, solved (``result``) or given to be scored (no ``result``),
+    with its independent validation and report tables."""
 
     scenario: Scenario
-    result: Result
+    result: Result | None
     validation: Validation | None
     roster: pd.DataFrame
     activities: pd.DataFrame
@@ -33,10 +35,17 @@ class Plan:
     agent_hours: pd.DataFrame
     summary: dict[str, Any]
 
+    @property
+    def solved(self) -> Result:
+        """The solve's result (a plan made by ``make_plan`` always has one)."""
+        if self.result is None:
+            raise ValueError("a scored roster has no solve result")
+        return self.result
+
     def files(self) -> dict[str, str]:
         """File name -> contents; only ``summary.json`` when no roster was found, and
         ``activities.csv`` when the scenario has queues."""
-        if not self.result.found_roster:
+        if self.result is not None and not self.result.found_roster:
             return {"summary.json": json_text(self.summary)}
         activities = (
             {"activities.csv": csv_text(self.activities)} if self.scenario.declares_queues else {}
@@ -82,17 +91,27 @@ def plan_from_result(result: Result) -> Plan:
             scenario, result, None, empty, empty, empty, empty, empty,
             summary(scenario, result, None, grid),
         )  # fmt: skip
-    validation = result.validation
+    return _plan(result.roster, result, grid)
+
+
+def plan_of_roster(roster: Roster, grid_minutes: int) -> Plan:
+    """The report tables of a given roster (no solve), validated from its rows alone;
+    ``grid_minutes`` is the grid a solve of the week would use."""
+    return _plan(roster, None, grid_minutes)
+
+
+def _plan(roster: Roster, result: Result | None, grid_minutes: int) -> Plan:
+    scenario, validation = roster.scenario, roster.validation
     gaps = gaps_frame(validation.coverage)
-    hours = agent_hours_frame(scenario, result.roster)
-    data = summary(scenario, result, validation.coverage, grid, hours, gaps)
+    hours = agent_hours_frame(scenario, roster)
+    data = summary(scenario, result, validation.coverage, grid_minutes, hours, gaps)
     data["violations"] = len(validation.violations)
     return Plan(
         scenario=scenario,
         result=result,
         validation=validation,
-        roster=result.roster.frame(),
-        activities=result.roster.activity_frame(),
+        roster=roster.frame(),
+        activities=roster.activity_frame(),
         coverage=coverage_frame(scenario, validation.coverage),
         gaps=gaps,
         agent_hours=hours,

@@ -26,10 +26,12 @@ from coverage.requirements import QueueRequirements, Requirements
 from coverage.solver.bound import above_bound
 from coverage.solver.result import Result, TermGap
 from coverage.timegrid import Shift, Week, iso_utc, local_instant
-from coverage.validate import Coverage, QueueCoverage
+from coverage.validate import Coverage, QueueCoverage, Violation
 
 if TYPE_CHECKING:
     from coverage.plan import Plan
+    from coverage.replan import Change, Replan
+    from coverage.score import Score
 
 GAP_COLUMNS = [
     "queue", "start_utc", "end_utc", "hours", "min_scheduled",
@@ -247,24 +249,9 @@ def queue_records(scenario: Scenario, coverage: Coverage) -> list[dict[str, Any]
     return records
 
 
-def summary(
-    scenario: Scenario,
-    result: Result,
-    coverage: Coverage | None,
-    grid_minutes: int,
-    agent_hours: pd.DataFrame | None = None,
-    gaps: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """The plan in numbers, as written to ``summary.json``."""
-    week = coverage.week if coverage else None
-    data: dict[str, Any] = {
-        "scenario": scenario.name,
-        "week_start": scenario.week_start.isoformat(),
-        "timezone": scenario.timezone,
-        "interval_minutes": scenario.interval_minutes,
-        "grid_minutes": grid_minutes,
-        "agents": len(scenario.agents),
-        "status": result.status.value,
+def solve_record(result: Result) -> dict[str, Any]:
+    """How the solve went, for ``summary.json``."""
+    return {
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap": result.gap,
@@ -297,12 +284,36 @@ def summary(
             for stage in result.stages
         ],
     }
+
+
+def summary(
+    scenario: Scenario,
+    result: Result | None,
+    coverage: Coverage | None,
+    grid_minutes: int,
+    agent_hours: pd.DataFrame | None = None,
+    gaps: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """The plan in numbers, as written to ``summary.json``; without a ``result``, a
+    roster given to be scored (status ``SCORED``)."""
+    week = coverage.week if coverage else None
+    data: dict[str, Any] = {
+        "scenario": scenario.name,
+        "week_start": scenario.week_start.isoformat(),
+        "timezone": scenario.timezone,
+        "interval_minutes": scenario.interval_minutes,
+        "grid_minutes": grid_minutes,
+        "agents": len(scenario.agents),
+        "status": "SCORED" if result is None else result.status.value,
+    }
+    if result is not None:
+        data.update(solve_record(result))
     if coverage is not None and week is not None:
         data["week_start_utc"] = iso_utc(week.start_utc)
         data["week_end_utc"] = iso_utc(week.end_utc)
         totals = coverage.totals()
         data.update({k: round(v, 4) for k, v in totals.items()})
-        if result.lower_bound is not None:
+        if result is not None and result.lower_bound is not None:
             bound = result.lower_bound
             data["lower_bound"] = {"uncovered_agent_hours": round(bound.uncovered_agent_hours, 4)}
             data["weighted_by_priority"] = any(q.priority != 1 for q in scenario.queues)
@@ -341,20 +352,23 @@ def summary_panel(data: dict[str, Any]) -> Panel:
     grid.add_column(style="bold")
     grid.add_column()
     status = data["status"]
-    colour = {"OPTIMAL": "green", "FEASIBLE": "yellow"}.get(status, "red")
+    colour = {"OPTIMAL": "green", "FEASIBLE": "yellow", "SCORED": "cyan"}.get(status, "red")
     proof = {
+        "SCORED": "a given roster, scored as it is",
         "OPTIMAL": "every stage proven optimal",
         "FEASIBLE": "a roster, not every stage proven (see below)"
         if data.get("stages")
         else "the first roster: no time was left to search for a better one",
     }.get(status, "no roster")
     took = (
-        f"{data['solve_seconds']:.1f} s"
+        ""
+        if status == "SCORED"
+        else f"  ({data['solve_seconds']:.1f} s)"
         if data["solve_seconds"] is not None
-        else f"{data['deterministic_time']:g} work units"
+        else f"  ({data['deterministic_time']:g} work units)"
     )
     stopped = "  stopped by Ctrl-C: best roster so far" if data.get("interrupted") else ""
-    grid.add_row("Status", Text(f"{status}  {proof}  ({took}){stopped}", style=colour))
+    grid.add_row("Status", Text(f"{status}  {proof}{took}{stopped}", style=colour))
     for stage in data.get("stages", []):
         took_stage = f" ({stage['seconds']:.1f} s)" if stage["seconds"] is not None else ""
         detail = [
@@ -533,6 +547,74 @@ def _local_times(scenario: Scenario, queue: str | None, start: datetime, end: da
     local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
     own = f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}"
     return "; ".join(dict.fromkeys([own, *nearby.split("; ")])) if nearby else own
+
+
+VIOLATION_COLUMNS = ["agent_id", "rule", "shift_start_local", "shift_end_local", "detail"]
+
+
+def violations_frame(scenario: Scenario, violations: Sequence[Violation]) -> pd.DataFrame:
+    """One row per broken rule (the columns of ``violations.csv``), with the local times
+    of the shift that breaks it (blank for a rule of the whole week)."""
+    zones = {agent.id: agent.zone for agent in scenario.agents}
+    rows = []
+    for violation in violations:
+        shift, zone = violation.shift, zones.get(violation.agent_id, ZoneInfo("UTC"))
+        rows.append(
+            {
+                "agent_id": violation.agent_id,
+                "rule": violation.rule,
+                "shift_start_local": shift.local_start(zone).isoformat() if shift else "",
+                "shift_end_local": shift.local_end(zone).isoformat() if shift else "",
+                "detail": violation.detail,
+            }
+        )
+    return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
+
+
+def violations_table(frame: pd.DataFrame, limit: int = 30) -> Table:
+    """The broken rules, one per row, in the agent's local time."""
+    table = Table(
+        title=f"Broken rules ({min(limit, len(frame))} of {len(frame)})", box=box.SIMPLE_HEAD
+    )
+    for column in ("agent", "rule", "shift (local)", "detail"):
+        table.add_column(column)
+    for row in frame.head(limit).itertuples():
+        when = ""
+        if row.shift_start_local:
+            start = datetime.fromisoformat(str(row.shift_start_local))
+            end = datetime.fromisoformat(str(row.shift_end_local))
+            when = f"{start:%a %d %H:%M}–{end:%H:%M}"
+        table.add_row(
+            escape(str(row.agent_id)), escape(str(row.rule)), when, escape(str(row.detail)),
+            style="red",
+        )  # fmt: skip
+    return table
+
+
+def _figure(value: Any, key: str) -> str:
+    if value is None:
+        return "—"
+    if key == "service_level":
+        return f"{value:.1%}"
+    return f"{value:,.4g}" if isinstance(value, float) else f"{value:,}"
+
+
+def compare_table(compared: dict[str, Any], labels: Sequence[tuple[str, str]]) -> Table:
+    """The given roster against the optimiser's, figure by figure."""
+    table = Table(title="Your roster against the optimiser's", box=box.SIMPLE_HEAD)
+    for column, justify in (("", "left"), ("theirs", "right"), ("ours", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("gain", justify="right")
+    for key, label in labels:
+        theirs, ours = compared[key]["theirs"], compared[key]["ours"]
+        gain = ""
+        if isinstance(theirs, int | float) and isinstance(ours, int | float):
+            better = ours > theirs if key == "service_level" else ours < theirs
+            difference = ours - theirs if key == "service_level" else theirs - ours
+            gain = _figure(abs(difference), key) if difference else "same"
+            gain = f"[green]{gain}[/]" if better else gain
+        table.add_row(label, _figure(theirs, key), _figure(ours, key), gain)
+    return table
 
 
 def gaps_table(scenario: Scenario, gaps: pd.DataFrame, limit: int = 10) -> Table:
@@ -792,6 +874,106 @@ def plan_report(plan: Plan, width: int | None = None, queue: str | None = None) 
             parts.append(gaps_table(plan.scenario, plan.gaps))
         parts.append(agent_hours_table(plan.agent_hours))
     return Group(*parts)
+
+
+def score_report(score: Score, width: int | None = None, queue: str | None = None) -> Group:
+    """What ``coverage score`` shows: the plan's report of the given roster, its broken
+    rules, and with ``--compare`` the optimiser's figures beside it."""
+    from coverage.score import COMPARED
+
+    parts: list[RenderableType] = [plan_report(score.plan, width=width, queue=queue)]
+    if score.allocated:
+        parts.append(
+            Text(
+                "The roster did not say which queue when: each agent serves the queues "
+                "that cover best, as the solver would.",
+                style="dim",
+            )
+        )
+    if len(score.violations):
+        parts.append(violations_table(score.violations))
+    else:
+        parts.append(Text("No hard rule broken.", style="green"))
+    if score.compared is not None:
+        parts.append(compare_table(score.summary["compared"], COMPARED))
+    return Group(*parts)
+
+
+def _clock(moment: datetime, since: datetime) -> str:
+    """``HH:MM`` on the wall clock, midnight after ``since``'s date as ``24:00``."""
+    if (moment.hour, moment.minute) == (0, 0) and moment.date() > since.date():
+        return "24:00"
+    return f"{moment:%H:%M}"
+
+
+def change_text(scenario: Scenario, change: Change) -> str:
+    """One change in the agent's local time: ``Ana Tue 14:00–22:00 → 16:00–24:00``."""
+    agent = scenario.agent(change.agent_id)
+    zone, who = agent.zone, agent.name or agent.id
+
+    def span(shift: Shift) -> str:
+        start, end = shift.local_start(zone), shift.local_end(zone)
+        return f"{start:%H:%M}–{_clock(end, start)}"
+
+    shift = change.old or change.new
+    assert shift is not None
+    day = f"{shift.local_start(zone):%a %d %b}"
+    if change.kind == "added":
+        assert change.new is not None
+        return f"{who} {day} added {span(change.new)}"
+    assert change.old is not None
+    if change.kind == "removed":
+        why = " (absent)" if change.absent else ""
+        return f"{who} {day} {span(change.old)} removed{why}"
+    assert change.new is not None
+    if change.queues_only:
+        return f"{who} {day} {span(change.old)} keeps its times, serves other queues"
+    return f"{who} {day} {span(change.old)} → {span(change.new)}"
+
+
+def replan_report(replan: Replan, width: int | None = None, queue: str | None = None) -> Group:
+    """What ``coverage replan`` shows: the changes in local times, the figures before
+    and after, and the new plan's report."""
+    from coverage.replan import FIGURES
+
+    scenario = replan.plan.scenario
+    data = replan.summary["replan"]
+    chosen = [c for c in replan.changes if not c.absent]
+    lines = [
+        f"{data['removed_by_absence']} shift(s) removed by the absence; "
+        f"{data['shifts_changed']:g} shift(s) change for "
+        f"{data['agents_affected']} agent(s); {data['frozen_shifts']} frozen "
+        f"(started before {replan.request.now:%a %d %b %H:%M} UTC"
+        + (f" or within {replan.request.notice_hours:g} h" if replan.request.notice_hours else "")
+        + ")"
+    ]
+    lines += [f"  {change_text(scenario, c)}" for c in replan.changes if c.absent]
+    lines += [f"  {change_text(scenario, c)}" for c in chosen]
+    table = Table(title="Before and after", box=box.SIMPLE_HEAD)
+    table.add_column("")
+    for column in ("as published", "absence, no change", "re-planned"):
+        table.add_column(column, justify="right")
+    labels = {
+        "uncovered_hours": "Uncovered hours",
+        "shortfall_agent_hours": "Agent-hours short",
+        "contacts_late": "Contacts late",
+        "service_level": "Service level",
+    }
+    before = data["before"]
+    for key in FIGURES:
+        values = [before[k][key] for k in ("published", "absence_unanswered", "replanned")]
+        if all(v is None for v in values):
+            continue
+        table.add_row(labels[key], *(_figure(v, key) for v in values))
+    table.add_row(
+        "Shifts changed", "", f"{data['removed_by_absence']}", f"{data['shifts_changed']:g}"
+    )
+    table.add_row("Agents affected", "", "", f"{data['agents_affected']}")
+    return Group(
+        plan_report(replan.plan, width=width, queue=queue),
+        Panel(Text("\n".join(lines)), title="Changes", border_style="cyan"),
+        table,
+    )
 
 
 def _bound_text(data: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@
 
 A candidate starts on the agent's start-step grid (local wall clock), has an
 allowed length, lies inside the local window and availability of its date,
-and is not on a day off. Lengths are elapsed time, so a shift across a clock
+and is not on a day off or in an absence. Lengths are elapsed time, so a shift across a clock
 change ends an hour earlier or later on the wall clock; the end is checked
 against the window on the wall clock.
 """
@@ -37,7 +37,11 @@ def candidates_for(agent: Agent, week_dates: tuple[date, ...]) -> list[list[Cand
         agent.timezone, agent.rules, agent.availability, agent.time_off, week_dates
     )
     return [
-        [Candidate(Shift(agent.id, start, end), day, minute) for start, end, minute in on_day]
+        [
+            Candidate(Shift(agent.id, start, end), day, minute)
+            for start, end, minute in on_day
+            if not agent.absent(start, end)
+        ]
         for day, on_day in zip(week_dates, times, strict=True)
     ]
 

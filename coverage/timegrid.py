@@ -8,6 +8,7 @@ always converted with ``zoneinfo`` using the offset in force at that instant.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -113,3 +114,10 @@ def iso_utc(instant: datetime) -> str:
 
 def iso_local(instant: datetime, zone: ZoneInfo) -> str:
     return instant.astimezone(zone).isoformat()
+
+
+def shift_uid(agent_id: str, day: date) -> str:
+    """A calendar UID for the agent's shift on a local date (one shift per date), so
+    that an updated roster updates events instead of duplicating them."""
+    digest = hashlib.sha256(f"{agent_id}\x1f{day.isoformat()}".encode()).hexdigest()
+    return f"{digest[:32]}@coverage"

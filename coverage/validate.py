@@ -23,9 +23,13 @@ from coverage.timegrid import WEEK, Activity, Shift, Week, iso_utc
 
 @dataclass(frozen=True)
 class Violation:
+    """A hard rule an agent's week breaks; ``shift`` is the shift that breaks it, when
+    one does (a week's hours or days in a row have none)."""
+
     agent_id: str
     rule: str
     detail: str
+    shift: Shift | None = None
 
     def __str__(self) -> str:
         return f"agent {self.agent_id!r}: {self.rule}: {self.detail}"
@@ -347,8 +351,8 @@ def _check_agent(
     rules, zone = agent.rules, agent.zone
     problems: list[Violation] = []
 
-    def fail(rule: str, detail: str) -> None:
-        problems.append(Violation(agent.id, rule, detail))
+    def fail(rule: str, detail: str, shift: Shift | None = None) -> None:
+        problems.append(Violation(agent.id, rule, detail, shift))
 
     days: dict[date, list[Shift]] = defaultdict(list)
     for shift in shifts:
@@ -357,17 +361,22 @@ def _check_agent(
         when = f"shift {local.isoformat()}"
         days[day].append(shift)
         if day not in week_dates:
-            fail("week", f"{when} is not on a local date of the week")
+            fail("week", f"{when} is not on a local date of the week", shift)
         if day in agent.time_off:
-            fail("time off", f"{when} is on a day off")
+            fail("time off", f"{when} is on a day off", shift)
+        if agent.absent(shift.start_utc, shift.end_utc):
+            fail("absence", f"{when} overlaps an absence", shift)
         if shift.minutes not in rules.shift_minutes:
             fail(
                 "shift length",
                 f"{when} lasts {shift.minutes / 60:g} h, allowed {rules.shift_hours}",
+                shift,
             )
         start_minute = local.hour * 60 + local.minute
         if local.second or start_minute % rules.start_step_minutes:
-            fail("start grid", f"{when} is not on the {rules.start_step_minutes}-minute grid")
+            fail(
+                "start grid", f"{when} is not on the {rules.start_step_minutes}-minute grid", shift
+            )
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
         end_minute = int(
             (shift.local_end(zone).replace(tzinfo=None) - midnight) / timedelta(minutes=1)
@@ -377,14 +386,19 @@ def _check_agent(
                 "local window",
                 f"{when} to {shift.local_end(zone).isoformat()} is outside "
                 f"{format_clock(rules.earliest_start)}-{format_clock(rules.latest_end)}",
+                shift,
             )
         if agent.availability:
             spans = [(w.start, w.end) for w in agent.availability if w.day == day.weekday()]
             if not _inside(start_minute, end_minute, spans):
-                fail("availability", f"{when} is outside {WEEKDAYS[day.weekday()]} availability")
+                fail(
+                    "availability",
+                    f"{when} is outside {WEEKDAYS[day.weekday()]} availability",
+                    shift,
+                )
     for day, on_day in days.items():
         if len(on_day) > 1:
-            fail("one shift per day", f"{len(on_day)} shifts on {day.isoformat()}")
+            fail("one shift per day", f"{len(on_day)} shifts on {day.isoformat()}", on_day[1])
 
     contract = agent.contract(week_dates)
     worked = sum(shift.minutes for shift in shifts)
@@ -405,6 +419,7 @@ def _check_agent(
                 f"{(next_start - before.end_utc) / timedelta(hours=1):g} h between the shift "
                 f"ending {iso_utc(before.end_utc)} and the next, "
                 f"at least {rules.min_rest_hours:g} h",
+                after,
             )
 
     worked_days = [d in days for d in week_dates]
@@ -429,33 +444,35 @@ def _check_activities(
     """Inside the agent's shifts, on queues they serve, no overlap, every shift minute
     covered, and blocks of ``min_activity_minutes`` unless a block is the whole shift."""
     problems: list[Violation] = []
+
+    def shift_of(activity: Activity) -> Shift | None:
+        return next((s for s in shifts if s.start_utc <= activity.start_utc < s.end_utc), None)
+
+    def fail(rule: str, detail: str, shift: Shift | None) -> None:
+        problems.append(Violation(agent.id, rule, detail, shift))
+
     skills = set(scenario.skills_of(agent))
     queues = set(scenario.queue_names)
     ordered = sorted(activities, key=lambda a: a.start_utc)
     for activity in ordered:
         when = f"{activity.queue} {iso_utc(activity.start_utc)}-{iso_utc(activity.end_utc)}"
+        shift = shift_of(activity)
         if activity.end_utc <= activity.start_utc:
-            problems.append(Violation(agent.id, "activities", f"{when} ends before it starts"))
+            fail("activities", f"{when} ends before it starts", shift)
         elif activity.queue not in queues:
-            problems.append(Violation(agent.id, "activities", f"{when}: unknown queue"))
+            fail("activities", f"{when}: unknown queue", shift)
         elif activity.queue not in skills:
-            problems.append(
-                Violation(agent.id, "skills", f"{when}: the agent does not serve {activity.queue}")
-            )
+            fail("skills", f"{when}: the agent does not serve {activity.queue}", shift)
         if not any(
             s.start_utc <= activity.start_utc and activity.end_utc <= s.end_utc for s in shifts
         ):
-            problems.append(
-                Violation(agent.id, "activities", f"{when} is outside the agent's shifts")
-            )
+            fail("activities", f"{when} is outside the agent's shifts", shift)
     for before, after in pairwise(ordered):
         if after.start_utc < before.end_utc:
-            problems.append(
-                Violation(
-                    agent.id,
-                    "activities",
-                    f"{before.queue} and {after.queue} overlap at {iso_utc(after.start_utc)}",
-                )
+            fail(
+                "activities",
+                f"{before.queue} and {after.queue} overlap at {iso_utc(after.start_utc)}",
+                shift_of(after),
             )
     least = agent.rules.min_activity_minutes
     for shift in shifts:
@@ -465,13 +482,7 @@ def _check_activities(
         served = sum(a.minutes for a in inside)
         when = f"shift {iso_utc(shift.start_utc)}-{iso_utc(shift.end_utc)}"
         if served < shift.minutes:
-            problems.append(
-                Violation(
-                    agent.id,
-                    "activities",
-                    f"{when} has {shift.minutes - served} minutes with no queue",
-                )
-            )
+            fail("activities", f"{when} has {shift.minutes - served} minutes with no queue", shift)
         blocks: list[list[Activity]] = []
         for activity in inside:
             if (
@@ -486,14 +497,12 @@ def _check_activities(
             for block in blocks:
                 minutes = sum(a.minutes for a in block)
                 if minutes < least:
-                    problems.append(
-                        Violation(
-                            agent.id,
-                            "activity length",
-                            f"{block[0].queue} {iso_utc(block[0].start_utc)}-"
-                            f"{iso_utc(block[-1].end_utc)} in {when} lasts {minutes} minutes, "
-                            f"at least {least}",
-                        )
+                    fail(
+                        "activity length",
+                        f"{block[0].queue} {iso_utc(block[0].start_utc)}-"
+                        f"{iso_utc(block[-1].end_utc)} in {when} lasts {minutes} minutes, "
+                        f"at least {least}",
+                        shift,
                     )
     return problems
 
@@ -517,7 +526,9 @@ def validate_roster(
         if shift.agent_id not in known:
             violations.append(Violation(shift.agent_id, "unknown agent", "not in the team"))
         elif shift.end_utc <= shift.start_utc:
-            violations.append(Violation(shift.agent_id, "shift length", "ends before it starts"))
+            violations.append(
+                Violation(shift.agent_id, "shift length", "ends before it starts", shift)
+            )
         else:
             by_agent[shift.agent_id].append(shift)
     for activity in activities:

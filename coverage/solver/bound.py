@@ -51,8 +51,16 @@ def signature(option: AgentOptions) -> tuple[object, ...]:
         agent.rules,
         agent.availability,
         agent.time_off,
+        agent.absences,
         option.contract,
         option.queues,
+        # A re-plan's agents keep their own published weeks: equal only if those are.
+        None
+        if option.published is None
+        else (
+            option.published,
+            tuple((c.shift.start_utc, c.shift.end_utc) for day in option.days for c in day),
+        ),
     )
 
 

@@ -20,7 +20,11 @@ SHORTFALL = "shortfall"
 LATE = "contacts_late"  # the service objective's, in place of the shortfall
 HIRES = "hires"  # only when the problem has optional (hypothetical) agents
 START_TIMES = "start_time_changes"
-TERMS = (UNCOVERED, SHORTFALL, LATE, HIRES, START_TIMES)
+# A re-plan's: published shifts changed (two units a shift added, removed or moved,
+# one a shift that keeps its times but not its queues), then the minutes they move.
+CHANGES = "shift_changes"
+MOVED = "minutes_moved"
+TERMS = (UNCOVERED, SHORTFALL, LATE, HIRES, CHANGES, MOVED, START_TIMES)
 # The search runs in stages: coverage first, then start times with coverage held.
 # One weighted objective over all terms has a weak bound (the start-time term's
 # LP relaxation is loose), and proving it optimal took minutes instead of seconds.
@@ -29,8 +33,53 @@ SERVICE_STAGES = ((UNCOVERED, LATE), (START_TIMES,))
 
 
 def stages_for(problem: Problem) -> tuple[tuple[str, ...], ...]:
-    """The search's stages under the scenario's objective."""
-    return SERVICE_STAGES if problem.objective == "service" else STAGES
+    """The search's stages under the scenario's objective; a re-plan's changes come
+    right after coverage."""
+    stages = SERVICE_STAGES if problem.objective == "service" else STAGES
+    if problem.replans:
+        return (stages[0], (CHANGES, MOVED), *stages[1:])
+    return stages
+
+
+def moved_minutes(published: Candidate, candidate: Candidate) -> int:
+    """How far a published shift moves to become ``candidate``: start and end, in minutes."""
+    start = abs(candidate.shift.start_utc - published.shift.start_utc)
+    end = abs(candidate.shift.end_utc - published.shift.end_utc)
+    return int((start + end).total_seconds() // 60)
+
+
+def change_values(
+    problem: Problem, shifts: list[list[Candidate]], serving: Serving
+) -> tuple[int, int]:
+    """A re-plan's changes (in ``CHANGES`` units) and minutes moved, against each agent's
+    published week; days frozen as published never change."""
+    changes = moved = 0
+    for a, option in enumerate(problem.options):
+        published = option.published
+        if published is None:
+            continue
+        by_day = {c.day: c for c in shifts[a]}
+        for d, day in enumerate(problem.scenario.week_dates):
+            old, new = published.shifts[d], by_day.get(day)
+            if old is None and new is None:
+                continue
+            if old is None or new is None:
+                changes += 2
+                moved += (old or new).minutes  # type: ignore[union-attr]
+            elif (new.shift.start_utc, new.shift.end_utc) != (
+                old.shift.start_utc,
+                old.shift.end_utc,
+            ):
+                changes += 2
+                moved += moved_minutes(old, new)
+            elif option.switches and published.serving:
+                queue_at = published.queue_at
+                if any(
+                    queue_at.get(t % problem.slots, -1) != serving[a].get(t % problem.slots)
+                    for t in problem.slots_of(new)
+                ):
+                    changes += 1
+    return changes, moved
 
 
 # Which queue each agent serves in each fine slot of their shifts (slot -> queue
@@ -89,6 +138,8 @@ def term_values(
         values[HIRES] = sum(
             1 for s, o in zip(shifts, problem.options, strict=True) if o.optional and s
         )
+    if problem.replans:
+        values[CHANGES], values[MOVED] = change_values(problem, shifts, serving)
     return values
 
 
@@ -130,6 +181,8 @@ class RosterModel:
         self.email_vars: dict[int, dict[str, dict[int, cp_model.IntVar]]] = {}
         self.email_excess: dict[int, cp_model.IntVar] = {}
         self.email_short: dict[int, cp_model.IntVar] = {}  # the week drops email work
+        # other_queues[a, d]: a re-plan keeps the published shift on date d, not its queues
+        self.other_queues: dict[tuple[int, int], cp_model.IntVar] = {}
         # hired[a] for optional agents; 1 for everyone else
         self.hired: dict[int, cp_model.IntVar] = {
             a: self.model.new_bool_var(f"hired[{a}]")
@@ -144,13 +197,19 @@ class RosterModel:
         self.add_max_days()
         self.add_min_rest()
         self.add_max_consecutive_days()
+        if problem.replans:
+            self.add_frozen_days()
         if with_objective:
             self.add_coverage()
+            if problem.replans:
+                self.add_frozen_queues()
             self.add_min_activity()
             self.add_uncovered_term()
             self.add_shortfall_term()
             if problem.objective == "service":
                 self.add_late_term()
+            if problem.replans:
+                self.add_change_terms()
             self.add_start_time_term()
             if self.hired:
                 self.add_hires_term()
@@ -192,6 +251,8 @@ class RosterModel:
                 self.model.add_hint(self.hired[a], bool(shifts[a]))
             for (q, t), var in self.serve[a].items():
                 self.model.add_hint(var, serving[a].get(t) == q)
+        for (a, d), var in self.other_queues.items():
+            self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
         for (q, t), var in self.on.items():
             self.model.add_hint(var, on[q][t])
         for (q, t), var in self.missing.items():
@@ -207,6 +268,20 @@ class RosterModel:
             self._hint_email(flow, on[flow.queue])
         values = term_values(problem, shifts, serving)
         return {name: value for name, value in values.items() if name in self.terms}
+
+    def _other_queues(
+        self, a: int, d: int, shifts: list[Candidate], serving: dict[int, int]
+    ) -> bool:
+        """Whether agent a keeps the published shift on date d but not its queues."""
+        option, slots = self.problem.options[a], self.problem.slots
+        kept = option.kept(d)
+        if kept is None or option.published is None or kept not in shifts:
+            return False
+        queue_at = option.published.queue_at
+        return any(
+            queue_at.get(t % slots, -1) != serving.get(t % slots)
+            for t in self.problem.slots_of(kept)
+        )
 
     def _hint_email(self, flow: EmailFlow, on: list[int]) -> None:
         """The email flow's variables as first in, first out leaves them (no hint
@@ -298,6 +373,37 @@ class RosterModel:
                 continue
             for d in range(7):
                 self.model.add(sum(row[(d + k) % 7] for k in range(limit + 1)) <= limit)
+
+    def add_frozen_days(self) -> None:
+        """A re-plan keeps each frozen date's published shift (the only candidate left
+        that day)."""
+        for a, option in enumerate(self.problem.options):
+            published = option.published
+            if published is None:
+                continue
+            for d, frozen in enumerate(published.frozen):
+                kept = option.kept(d) if frozen else None
+                if kept is not None:
+                    self.model.add(self._var(a, d, kept) == 1)
+
+    def add_frozen_queues(self) -> None:
+        """A frozen shift keeps the queues it was published with, where it had them."""
+        slots = self.problem.slots
+        for a, option in enumerate(self.problem.options):
+            published = option.published
+            if published is None or not option.switches or not published.serving:
+                continue
+            for d, frozen in enumerate(published.frozen):
+                kept = option.kept(d) if frozen else None
+                if kept is None:
+                    continue
+                for t in self.problem.slots_of(kept):
+                    var = self.serve[a].get((published.queue_at.get(t % slots, -1), t % slots))
+                    if var is not None:
+                        self.model.add(var == 1)
+
+    def _var(self, a: int, d: int, candidate: Candidate) -> cp_model.IntVar:
+        return next(var for c, var in self.choices[a][d] if c is candidate)
 
     # --- coverage and objective ----------------------------------------------------
 
@@ -504,6 +610,59 @@ class RosterModel:
             upper += weight * target
         self.terms[name] = Term(cp_model.LinearExpr.sum(terms), upper)
         return missing
+
+    def add_change_terms(self) -> None:
+        """A re-plan's changes against each agent's published week, per local date: a
+        shift added, removed or moved counts two ``CHANGES`` units, a kept shift on other
+        queues one; ``MOVED`` the minutes a moved shift's start and end move (a whole
+        shift's length when one is added or removed)."""
+        changes: list[cp_model.LinearExprT] = []
+        moved: list[cp_model.LinearExprT] = []
+        changes_upper = moved_upper = 0
+        slots = self.problem.slots
+        for a, option in enumerate(self.problem.options):
+            published = option.published
+            if published is None:
+                continue
+            for d, day in enumerate(self.choices[a]):
+                old = published.shifts[d]
+                chosen = cp_model.LinearExpr.sum([var for _, var in day])
+                if old is None:
+                    changes.append(2 * chosen)
+                    moved.extend(c.minutes * var for c, var in day)
+                    changes_upper += 2 * bool(day)
+                    moved_upper += max((c.minutes for c, _ in day), default=0)
+                    continue
+                kept = option.kept(d)
+                keep = self._var(a, d, kept) if kept is not None else 0
+                changes.append(2 - 2 * keep)
+                # Nothing chosen: the published shift is removed, its length moved.
+                moved.append(old.minutes - old.minutes * chosen)
+                moved.extend(moved_minutes(old, c) * var for c, var in day if c is not kept)
+                changes_upper += 2
+                moved_upper += max([old.minutes, *(moved_minutes(old, c) for c, _ in day)])
+                if kept is None or not option.switches or not published.serving:
+                    continue
+                other = self.model.new_bool_var(f"other_queues[{a},{d}]")
+                self.other_queues[a, d] = other
+                serve = self.serve[a]
+                for t in self.problem.slots_of(kept):
+                    queue = published.queue_at.get(t % slots)
+                    elsewhere = [
+                        serve[q, t % slots]
+                        for q in option.queues
+                        if q != queue and (q, t % slots) in serve
+                    ]
+                    if elsewhere:
+                        self.model.add(other >= sum(elsewhere) + keep - 1)
+                changes.append(other)
+                changes_upper += 1
+        self.terms[CHANGES] = Term(cp_model.LinearExpr.sum(changes), changes_upper)
+        self.terms[MOVED] = Term(cp_model.LinearExpr.sum(moved), moved_upper)
+
+    def add_change_limit(self, max_changes: float) -> None:
+        """At most ``max_changes`` published shifts changed (half for queues only)."""
+        self.model.add(self.terms[CHANGES].expression <= int(2 * max_changes))
 
     def add_start_time_term(self) -> None:
         """Distinct local start times per agent beyond the first: prefer one start time."""

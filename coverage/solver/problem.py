@@ -16,6 +16,26 @@ from coverage.timegrid import WEEK, Week
 
 
 @dataclass(frozen=True)
+class Published:
+    """An agent's published week, which a re-plan changes as little as it can.
+
+    ``shifts[d]`` is the published shift on local date d (None: none that day),
+    ``frozen[d]`` whether that date must stay as published (its shift has
+    started, or starts within the notice period). ``serving`` gives the queue of
+    each fine slot of the published activities (empty when the roster did not
+    say which queue when).
+    """
+
+    shifts: tuple[Candidate | None, ...]
+    frozen: tuple[bool, ...]
+    serving: tuple[tuple[int, int], ...] = ()
+
+    @cached_property
+    def queue_at(self) -> dict[int, int]:
+        return dict(self.serving)
+
+
+@dataclass(frozen=True)
 class AgentOptions:
     """One agent, their contract for the week and their candidate shifts per local date."""
 
@@ -24,11 +44,22 @@ class AgentOptions:
     days: tuple[tuple[Candidate, ...], ...]
     optional: bool = False  # a hypothetical hire the solver may leave out
     queues: tuple[int, ...] = (0,)  # indices of the queues the agent serves
+    published: Published | None = None  # the week a re-plan starts from
 
     @property
     def switches(self) -> bool:
         """Whether the agent serves more than one queue, so when is a choice."""
         return len(self.queues) > 1
+
+    def kept(self, d: int) -> Candidate | None:
+        """The candidate on date d that is the published shift, if there is one."""
+        published = self.published.shifts[d] if self.published else None
+        if published is None:
+            return None
+        times = (published.shift.start_utc, published.shift.end_utc)
+        return next(
+            (c for c in self.days[d] if (c.shift.start_utc, c.shift.end_utc) == times), None
+        )
 
 
 def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int]]]:
@@ -92,6 +123,11 @@ class Problem:
     @property
     def week(self) -> Week:
         return self.requirements.week
+
+    @property
+    def replans(self) -> bool:
+        """Whether the problem re-plans a published roster (see ``Published``)."""
+        return any(option.published is not None for option in self.options)
 
     @cached_property
     def step_minutes(self) -> int:

@@ -54,6 +54,8 @@ UNITS = {
     "contacts_late": "contacts",
     "hires": "hires",
     "start_time_changes": "start-time changes",
+    "shift_changes": "shift changes",
+    "minutes_moved": "minutes",
 }
 
 
@@ -120,6 +122,7 @@ class Result:
     roster: Roster
     grid_minutes: int
     build_seconds: float = 0.0
+    first_roster_seconds: float | None = None  # when the first complete roster was in hand
     terms: dict[str, float] = field(default_factory=dict)
     term_gaps: dict[str, TermGap] = field(default_factory=dict)
     weights: dict[str, int] = field(default_factory=dict)

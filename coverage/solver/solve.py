@@ -25,8 +25,10 @@ from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
 from coverage.solver.memory import check_memory, coverage_terms
 from coverage.solver.model import (
+    CHANGES,
     HIRES,
     LATE,
+    MOVED,
     SHORTFALL,
     START_TIMES,
     TERMS,
@@ -232,20 +234,22 @@ def solve_problem(
     start_roster: Sequence[Shift] = (),
     stages: tuple[tuple[str, ...], ...] | None = None,
     max_optional: int | None = None,
+    max_changes: float | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     interruptible: bool = False,
     started: float | None = None,
 ) -> Result:
     """``solve`` on a prepared problem, which may mark optional agents (at most
-    ``max_optional`` hired); ``stages`` orders the objective terms (by default as
-    the scenario's objective does)."""
+    ``max_optional`` hired) or re-plan a published week (at most ``max_changes``
+    shifts changed); ``stages`` orders the objective terms (by default as the
+    scenario's objective does)."""
     started = time.perf_counter() if started is None else started
     stages = stages_for(problem) if stages is None else stages
     check_memory(problem)
     feasible = check_contracts(problem)
     search = _Search(problem, settings, stages, started, on_progress, interruptible)
     chosen, serving = search.first_roster(start_roster, feasible)
-    search.build(chosen, serving, max_optional)
+    search.build(chosen, serving, max_optional, max_changes)
     for number, names in enumerate(stages):
         if not search.run_stage(number, names):
             break
@@ -304,6 +308,7 @@ class _Search:
         self.found = False
         self.model: RosterModel | None = None
         self.build_seconds = 0.0
+        self.first_seconds: float | None = None  # when the first complete roster was made
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -384,7 +389,11 @@ class _Search:
         return chosen, serving
 
     def build(
-        self, chosen: list[list[Candidate]], serving: Serving, max_optional: int | None
+        self,
+        chosen: list[list[Candidate]],
+        serving: Serving,
+        max_optional: int | None,
+        max_changes: float | None = None,
     ) -> None:
         """The full model, hinted with the first roster (the fallback if the search
         finds nothing better); no model when it could not be built in the time left."""
@@ -393,6 +402,10 @@ class _Search:
             shifts or option.optional or option.contract.minutes == 0
             for shifts, option in zip(chosen, self.problem.options, strict=True)
         )
+        if max_changes is not None and self.complete:
+            changes = term_values(self.problem, chosen, serving)[CHANGES]
+            self.complete = changes <= 2 * max_changes
+        self.first_seconds = self.elapsed() if self.complete else None
         self.found = self.complete
         self.take_bound()
         left = self.limit - self.elapsed()
@@ -402,6 +415,8 @@ class _Search:
         model = RosterModel(self.problem, stages=self.stages)
         if max_optional is not None:
             model.add_hire_limit(max_optional)
+        if max_changes is not None:
+            model.add_change_limit(max_changes)
         model.add_known_bounds(self.known)
         self.values = model.add_hint(chosen, self.serving)
         self.model = model
@@ -530,6 +545,7 @@ class _Search:
             "roster": roster,
             "grid_minutes": problem.step_minutes,
             "build_seconds": self.build_seconds,
+            "first_roster_seconds": self.first_seconds,
             "weights": dict(self.model.weights) if self.model else {},
             "stages": tuple(self.outcomes),
             "interrupted": self.interrupted,
@@ -552,7 +568,9 @@ class _Search:
                 return 1 / SERVICE_SCALE
             if name == SHORTFALL:
                 return hours_per_slot / problem.shortfall_scale
-            return 1 if name in (START_TIMES, HIRES) else hours_per_slot
+            if name == CHANGES:
+                return 0.5
+            return 1 if name in (START_TIMES, HIRES, MOVED) else hours_per_slot
 
         terms = {n: values[n] * unit(n) for n in TERMS if n in values}
         weighted = any(priority != 1 for priority in problem.priorities)

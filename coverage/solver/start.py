@@ -75,9 +75,23 @@ def _kept(problem: Problem, roster: Sequence[Shift]) -> dict[int, list[Candidate
         found = [
             c for day in option.days for c in day if (c.shift.start_utc, c.shift.end_utc) in wanted
         ]
-        if len(found) == len(wanted):
+        if len(found) == len(wanted) and (
+            option.published is None or _keeps_rules(problem, a, found)
+        ):
             kept[a] = found
     return kept
+
+
+def _keeps_rules(problem: Problem, a: int, week: list[Candidate]) -> bool:
+    """Whether the week keeps the agent's hard rules: a published week is kept as a
+    re-plan's start only if it does (hand-made ones may not)."""
+    option = problem.options[a]
+    ids = {id(c) for c in week}
+    only = replace(option, days=tuple(tuple(c for c in day if id(c) in ids) for day in option.days))
+    try:
+        return solve_agent_alone(problem, only) is not None
+    except Undecided:
+        return False
 
 
 class _Placement:
@@ -94,6 +108,16 @@ class _Placement:
         self.chosen[a], self.serving[a] = shifts, {}
         for candidate in shifts:
             self.serving[a].update(serve_shift(self.problem, option, candidate, self.need))
+
+    def keep_published(self, a: int, shifts: list[Candidate]) -> None:
+        """The agent's published week, on its published queues where it has them all."""
+        option, problem = self.problem.options[a], self.problem
+        queue_at = option.published.queue_at if option.published else {}
+        slots = [t % problem.slots for c in shifts for t in problem.slots_of(c)]
+        if not option.switches or not all(queue_at.get(t) in option.queues for t in slots):
+            self.take(a, shifts)
+            return
+        self.put_back(a, (shifts, {t: queue_at[t] for t in slots}))
 
     def drop(self, a: int) -> tuple[list[Candidate], dict[int, int]]:
         """Take the agent's week out of the count; returns it, to put back."""
@@ -159,7 +183,7 @@ def greedy_start(
     placed = _Placement(problem)
     kept = _kept(problem, start_roster)
     for a, shifts in kept.items():
-        placed.take(a, shifts)
+        placed.keep_published(a, shifts)
     order = _placing_order(problem, kept)
     for position, a in enumerate(order):
         option = problem.options[a]
