@@ -17,9 +17,11 @@ from coverage.builders import (
 )
 from coverage.errors import InputError, RosterBroken
 from coverage.hire import HireReport, HireRequest, advise_hires
-from coverage.inputs import load_scenario
+from coverage.inputs import GivenRoster, load_scenario, parse_absence, read_given_roster
 from coverage.models import (
+    Absence,
     Agent,
+    AgentAbsence,
     AvailabilityWindow,
     ExportSettings,
     Forecast,
@@ -31,7 +33,9 @@ from coverage.models import (
     Staffing,
 )
 from coverage.plan import Plan, make_plan
+from coverage.replan import Change, Replan, ReplanRequest, replan_roster
 from coverage.roster import Roster
+from coverage.score import Score, score_roster
 from coverage.solver import (
     InsufficientMemory,
     Progress,
@@ -44,12 +48,16 @@ from coverage.solver import (
 from coverage.validate import Coverage, Validation, Violation, validate_roster
 
 __all__ = [
+    "Absence",
     "Agent",
+    "AgentAbsence",
     "AvailabilityWindow",
+    "Change",
     "Coverage",
     "ExportSettings",
     "Forecast",
     "ForecastRow",
+    "GivenRoster",
     "HireReport",
     "HireRequest",
     "InputError",
@@ -57,11 +65,14 @@ __all__ = [
     "Plan",
     "Progress",
     "Queue",
+    "Replan",
+    "ReplanRequest",
     "Result",
     "Roster",
     "RosterBroken",
     "Rules",
     "Scenario",
+    "Score",
     "SolverSettings",
     "Staffing",
     "Status",
@@ -78,6 +89,10 @@ __all__ = [
     "hourly_forecast",
     "load_scenario",
     "make_plan",
+    "parse_absence",
+    "read_given_roster",
+    "replan_roster",
+    "score_roster",
     "solve",
     "validate_roster",
 ]

@@ -53,7 +53,7 @@ from coverage.inputs import (
 from coverage.models import ExportSettings
 from coverage.outputs import remove_stale_folders, write_files
 from coverage.plan import PLAN_FILES, make_plan
-from coverage.replan import REPLAN_FILES, Replan, ReplanRequest, replan
+from coverage.replan import REPLAN_FILES, Replan, ReplanRequest, replan_roster
 from coverage.report import check_queue, check_report, plan_report, replan_report, score_report
 from coverage.score import SCORE_FILES, score_roster
 from coverage.solver import InsufficientMemory, check_scenario
@@ -119,6 +119,34 @@ def _main(
     """Follow-the-sun shift coverage planner: weekly rosters for 24/7 support teams."""
 
 
+ScenarioRequired = Annotated[
+    str,
+    typer.Argument(
+        help="Scenario TOML file, or the name of a bundled scenario "
+        "(global-24x7, small-team, contact-center, multilingual, channels)."
+    ),
+]
+TimeLimit = Annotated[
+    float | None,
+    typer.Option(min=0.1, help="Seconds from reading the inputs to the written roster."),
+]
+SolveSeed = Annotated[int | None, typer.Option(min=0, help="Solver random seed.")]
+SolveWorkers = Annotated[int | None, typer.Option(min=1, help="Solver worker threads.")]
+Deterministic = Annotated[
+    bool,
+    typer.Option(
+        help="Count the time limit in solver work units, not seconds: same inputs, seed "
+        "and workers give byte-identical files even when the limit stops the search."
+    ),
+]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
+]
+QueueShown = Annotated[
+    str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
+]
+
+
 class Objective(StrEnum):
     agents = "agents"
     service = "service"
@@ -130,31 +158,18 @@ def plan(
     out: Annotated[
         Path | None, typer.Option(help="Output folder. Default: out/<scenario-stem>/.")
     ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(min=0.1, help="Seconds from reading the inputs to the written roster."),
-    ] = None,
-    seed: Annotated[int | None, typer.Option(min=0, help="Solver random seed.")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Solver worker threads.")] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
-    ] = False,
+    time_limit: TimeLimit = None,
+    seed: SolveSeed = None,
+    workers: SolveWorkers = None,
+    as_json: AsJson = False,
     export_formats: Annotated[
         str | None,
         typer.Option(
             "--export", help="Also write calendars: google, outlook, ics (comma-separated)."
         ),
     ] = None,
-    deterministic: Annotated[
-        bool,
-        typer.Option(
-            help="Count the time limit in solver work units, not seconds: same inputs, seed "
-            "and workers give byte-identical files even when the limit stops the search."
-        ),
-    ] = False,
-    queue: Annotated[
-        str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
-    ] = None,
+    deterministic: Deterministic = False,
+    queue: QueueShown = None,
     objective: Annotated[
         Objective | None,
         typer.Option(
@@ -211,30 +226,6 @@ def plan(
     if made.solved.interrupted:
         errors.print("Interrupted: wrote the best roster found so far (see summary.json).")
         raise typer.Exit(130)
-
-
-ScenarioRequired = Annotated[
-    str,
-    typer.Argument(
-        help="Scenario TOML file, or the name of a bundled scenario "
-        "(global-24x7, small-team, contact-center, multilingual, channels)."
-    ),
-]
-TimeLimit = Annotated[
-    float | None,
-    typer.Option(min=0.1, help="Seconds from reading the inputs to the written roster."),
-]
-SolveSeed = Annotated[int | None, typer.Option(min=0, help="Solver random seed.")]
-SolveWorkers = Annotated[int | None, typer.Option(min=1, help="Solver worker threads.")]
-Deterministic = Annotated[
-    bool, typer.Option(help="Count the time limit in solver work units, not seconds.")
-]
-AsJson = Annotated[
-    bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
-]
-QueueShown = Annotated[
-    str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
-]
 
 
 @app.command()
@@ -372,10 +363,10 @@ def replan_command(
             "deterministic": deterministic or None, "interruptible": True,
         }  # fmt: skip
         if as_json:
-            made = replan(loaded, published, request, **options)
+            made = replan_roster(loaded, published, request, **options)
         else:
             with console.status("Re-planning… (Ctrl-C stops and keeps the best roster)") as status:
-                made = replan(
+                made = replan_roster(
                     loaded, published, request, on_progress=_show_progress(status), **options
                 )
         validation = made.plan.validation

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar
 from pydantic import BaseModel, ValidationError, model_validator
 
 from coverage.errors import InputError
@@ -583,11 +584,12 @@ def _with_activities(
     return replace(row, activities=inside)
 
 
-def read_roster(folder: Path) -> tuple[list[RosterRow], str]:
-    """The shifts in ``folder/roster.csv`` (with their activities from
-    ``activities.csv`` when it is there) and the plan's name (from ``summary.json``)."""
+def read_roster(folder: Path, name: str = "roster.csv") -> tuple[list[RosterRow], str]:
+    """The shifts in ``folder/roster.csv`` (or another ``name`` with its columns; with
+    their activities from ``activities.csv`` when it is there) and the plan's name
+    (from ``summary.json``)."""
     file = CsvFile(
-        folder / "roster.csv",
+        folder / name,
         ("agent_id", "agent_name", "timezone", "start_utc", "end_utc"),
         ("date", "start_local", "end_local", "hours"),
     )
@@ -686,9 +688,7 @@ def _team_agent(scenario: Scenario, where: str, agent_id: str) -> Agent:
 
 def _read_plan_roster(path: Path, scenario: Scenario) -> GivenRoster:
     """A ``roster.csv`` that ``coverage plan`` wrote, with ``activities.csv`` beside it."""
-    rows, _ = read_roster(path.parent) if path.name == "roster.csv" else ([], "")
-    if path.name != "roster.csv":
-        raise InputError(display(path), "a plan's roster is read as roster.csv in its folder")
+    rows, _ = read_roster(path.parent, path.name)
     file = CsvFile(path, ())
     for number, row in enumerate(rows, start=2):
         _team_agent(scenario, file.at(number, "agent_id"), row.agent_id)
@@ -772,7 +772,6 @@ def _read_calendars(paths: list[Path], scenario: Scenario, source: str) -> Given
     it gives each (agent and local date), else by the agent calendar's name; the
     activities from the description where every event lists them. Cancelled events
     (a re-plan's updates) are left out."""
-    from icalendar import Calendar
 
     uids: dict[str, str] = {}
     for agent in scenario.agents:

@@ -43,3 +43,16 @@ def test_the_queues_example_solves_two_queues_and_gives_activities() -> None:
     queues = activities.groupby("agent_id")["queue"].agg(set)  # type: ignore[attr-defined]
     assert queues["ie1"] == {"english"}
     assert queues["de1"] <= {"english", "german"}
+
+
+def test_the_replan_example_replans_an_absence_within_its_cap() -> None:
+    namespace: dict[str, object] = {}
+    section = "Start from your roster: `coverage score` and `coverage replan`"
+    exec(compile(python_example(section), "README.md", "exec"), namespace)
+    made, published = namespace["made"], namespace["published"]
+    figures = made.summary["replan"]  # type: ignore[attr-defined]
+    # Dublin is on GMT that week: ie0's shifts from Wednesday to Friday are the absence's.
+    away = [s for s in published.of("ie0") if 25 <= s.start_utc.day <= 27]  # type: ignore[attr-defined]
+    assert figures["removed_by_absence"] == len(away) > 0
+    assert figures["shifts_changed"] <= 4
+    assert made.plan.validation.ok  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ import pytest
 from coverage.errors import InputError
 from coverage.inputs import GivenRoster, parse_absence
 from coverage.models import Queue, Scenario, Staffing
-from coverage.replan import Replan, ReplanRequest, replan
+from coverage.replan import Replan, ReplanRequest, replan_roster
 from coverage.solver import Status
 from coverage.timegrid import Shift
 from tests.conftest import WEEK_OF_MARCH, agent, hourly_forecast, scenario
@@ -53,7 +53,7 @@ def published(*shifts: Shift) -> GivenRoster:
 
 def run(team: Scenario, roster: GivenRoster, absent: str, now: datetime, **fields: Any) -> Replan:
     request = ReplanRequest((parse_absence(absent, team),), now, **fields)
-    made = replan(team, roster, request, time_limit=20, workers=1, seed=0)
+    made = replan_roster(team, roster, request, time_limit=20, workers=1, seed=0)
     assert made.result.status is Status.OPTIMAL, made.result.status
     assert made.plan.validation is not None and made.plan.validation.ok, made.plan.validation
     assert not made.violations, made.violations  # every frozen shift kept
@@ -169,7 +169,7 @@ def test_a_now_after_the_week_is_an_input_error() -> None:
     team = office_team()
     request = ReplanRequest((parse_absence("a:2026-03-25..2026-03-25", team),), at(8, 0))
     with pytest.raises(InputError, match="every shift has started"):
-        replan(team, COVERED, request, time_limit=5)
+        replan_roster(team, COVERED, request, time_limit=5)
 
 
 def test_a_frozen_shift_that_breaks_a_rule_is_an_input_error() -> None:
@@ -180,7 +180,7 @@ def test_a_frozen_shift_that_breaks_a_rule_is_an_input_error() -> None:
     team = office_team()
     request = ReplanRequest((parse_absence("a:2026-03-25..2026-03-25", team),), at(1, 12))
     with pytest.raises(InputError, match=r"frozen.*local window"):
-        replan(team, broken, request, time_limit=5)
+        replan_roster(team, broken, request, time_limit=5)
 
 
 @pytest.mark.parametrize(
@@ -195,3 +195,12 @@ def test_a_frozen_shift_that_breaks_a_rule_is_an_input_error() -> None:
 def test_a_malformed_absence_says_what_is_wrong(text: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         parse_absence(text, office_team())
+
+
+def test_the_same_inputs_seed_and_workers_give_the_same_re_plan() -> None:
+    team = office_team()
+    request = ReplanRequest((parse_absence("a:2026-03-25..2026-03-25", team),), BEFORE_THE_WEEK)
+    options: dict[str, Any] = {"time_limit": 5, "workers": 1, "seed": 3, "deterministic": True}
+    first, second = (replan_roster(team, DOUBLED, request, **options) for _ in range(2))
+    assert first.result.roster == second.result.roster
+    assert first.files() == second.files()

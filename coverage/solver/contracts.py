@@ -23,6 +23,8 @@ def _why(option: AgentOptions) -> str:
     needed = f"{contract.minutes / 60:g} h on at most {contract.max_days} days"
     if contract.days_off:
         needed += f" ({contract.days_off} day(s) off this week)"
+    if option.published is not None and any(option.published.frozen):
+        needed += " around the shifts frozen before --now (or within the notice)"
     if most < contract.minutes:
         window = f"{format_clock(rules.earliest_start)}-{format_clock(rules.latest_end)}"
         limit = "availability and the " if agent.availability else "the "

@@ -33,11 +33,15 @@ SERVICE_STAGES = ((UNCOVERED, LATE), (START_TIMES,))
 
 
 def stages_for(problem: Problem) -> tuple[tuple[str, ...], ...]:
-    """The search's stages under the scenario's objective; a re-plan's changes come
-    right after coverage."""
+    """The search's stages under the scenario's objective.
+
+    A re-plan counts its changes in the coverage stage, after coverage: the
+    weights still rank every coverage gain above any number of changes, but a
+    search stopped by its time limit then keeps no change that gains nothing.
+    """
     stages = SERVICE_STAGES if problem.objective == "service" else STAGES
     if problem.replans:
-        return (stages[0], (CHANGES, MOVED), *stages[1:])
+        return ((*stages[0], CHANGES), (MOVED,), *stages[1:])
     return stages
 
 

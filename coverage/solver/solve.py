@@ -235,6 +235,7 @@ def solve_problem(
     stages: tuple[tuple[str, ...], ...] | None = None,
     max_optional: int | None = None,
     max_changes: float | None = None,
+    bound_problem: Problem | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     interruptible: bool = False,
     started: float | None = None,
@@ -242,12 +243,15 @@ def solve_problem(
     """``solve`` on a prepared problem, which may mark optional agents (at most
     ``max_optional`` hired) or re-plan a published week (at most ``max_changes``
     shifts changed); ``stages`` orders the objective terms (by default as the
-    scenario's objective does)."""
+    scenario's objective does). ``bound_problem``, a relaxation of ``problem``
+    (more candidates, the same team), gives the LP bound instead of ``problem``
+    itself: a re-plan's frozen weeks make each agent a class of their own, which
+    the LP solves far slower for a bound hardly tighter."""
     started = time.perf_counter() if started is None else started
     stages = stages_for(problem) if stages is None else stages
     check_memory(problem)
     feasible = check_contracts(problem)
-    search = _Search(problem, settings, stages, started, on_progress, interruptible)
+    search = _Search(problem, settings, stages, started, on_progress, interruptible, bound_problem)
     chosen, serving = search.first_roster(start_roster, feasible)
     search.build(chosen, serving, max_optional, max_changes)
     for number, names in enumerate(stages):
@@ -278,6 +282,7 @@ class _Search:
         started: float,
         on_progress: Callable[[Progress], None] | None,
         interruptible: bool,
+        bound_problem: Problem | None = None,
     ) -> None:
         self.problem, self.settings, self.stages = problem, settings, stages
         self.started, self.on_progress, self.interruptible = started, on_progress, interruptible
@@ -292,7 +297,9 @@ class _Search:
         )
         self._bound: list[LowerBound | None] = []
         self._bound_thread = threading.Thread(
-            target=lambda: self._bound.append(lower_bound(problem, self._bound_seconds)),
+            target=lambda: self._bound.append(
+                lower_bound(bound_problem or problem, self._bound_seconds)
+            ),
             daemon=True,
         )
         self._bound_thread.start()
