@@ -76,14 +76,21 @@ def change_values(
             ):
                 changes += 2
                 moved += moved_minutes(old, new)
-            elif option.switches and published.serving:
-                queue_at = published.queue_at
-                if any(
-                    queue_at.get(t % problem.slots, -1) != serving[a].get(t % problem.slots)
-                    for t in problem.slots_of(new)
-                ):
-                    changes += 1
+            elif queues_changed(problem, a, new, serving[a]):
+                changes += 1
     return changes, moved
+
+
+def queues_changed(problem: Problem, a: int, kept: Candidate, serving: dict[int, int]) -> bool:
+    """Whether agent a serves other queues in a kept published shift than published
+    (never when the published roster did not say which queue when)."""
+    option, slots = problem.options[a], problem.slots
+    if option.published is None or not option.switches or not option.published.serving:
+        return False
+    queue_at = option.published.queue_at
+    return any(
+        queue_at.get(t % slots, -1) != serving.get(t % slots) for t in problem.slots_of(kept)
+    )
 
 
 # Which queue each agent serves in each fine slot of their shifts (slot -> queue
@@ -277,14 +284,9 @@ class RosterModel:
         self, a: int, d: int, shifts: list[Candidate], serving: dict[int, int]
     ) -> bool:
         """Whether agent a keeps the published shift on date d but not its queues."""
-        option, slots = self.problem.options[a], self.problem.slots
-        kept = option.kept(d)
-        if kept is None or option.published is None or kept not in shifts:
-            return False
-        queue_at = option.published.queue_at
-        return any(
-            queue_at.get(t % slots, -1) != serving.get(t % slots)
-            for t in self.problem.slots_of(kept)
+        kept = self.problem.options[a].kept(d)
+        return (
+            kept is not None and kept in shifts and queues_changed(self.problem, a, kept, serving)
         )
 
     def _hint_email(self, flow: EmailFlow, on: list[int]) -> None:
