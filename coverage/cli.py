@@ -39,6 +39,7 @@ from coverage.hire import (
     parse_zones,
 )
 from coverage.hire_report import HIRE_FOLDERS, hire_files, hire_summary
+from coverage.html_report import REPORT_FILE, report_html
 from coverage.inputs import (
     RosterRow,
     display,
@@ -47,6 +48,7 @@ from coverage.inputs import (
     parse_moment,
     read_absences,
     read_given_roster,
+    read_output_files,
     read_roster,
     resolve_scenario,
 )
@@ -142,6 +144,12 @@ Deterministic = Annotated[
 AsJson = Annotated[
     bool, typer.Option("--json", help="Print summary.json to stdout instead of the report.")
 ]
+Html = Annotated[
+    bool,
+    typer.Option(
+        "--html", help="Also write report.html: one self-contained page that opens offline."
+    ),
+]
 QueueShown = Annotated[
     str | None, typer.Option(help="Show only this queue's heatmap. Default: every queue.")
 ]
@@ -177,6 +185,7 @@ def plan(
             "Default: the scenario's [solver] objective."
         ),
     ] = None,
+    html: Html = False,
 ) -> None:
     """Plan the week: solve, validate and write roster, coverage, gaps and summary."""
     console = Console(stderr=as_json)
@@ -203,7 +212,7 @@ def plan(
         if made.validation is not None and not made.validation.ok:
             raise RosterBroken(made.validation.violations)
     target = out or Path("out") / path.stem
-    written = write_files(target, made.files(), replaces=PLAN_FILES)
+    written = write_files(target, _with_report(made.files(), html), (*PLAN_FILES, REPORT_FILE))
     wrote_calendars = bool(calendars) and made.solved.found_roster
     if wrote_calendars:
         rows = roster_rows(loaded, made.solved.roster)
@@ -254,6 +263,7 @@ def score(
     deterministic: Deterministic = False,
     as_json: AsJson = False,
     queue: QueueShown = None,
+    html: Html = False,
 ) -> None:
     """Score a roster you have: its coverage, gaps and broken rules (violations.csv)."""
     console, errors = Console(stderr=as_json), Console(stderr=True)
@@ -272,7 +282,7 @@ def score(
         else:
             scored = score_roster(loaded, given, **options)
     target = out or Path("out") / f"{path.stem}-score"
-    written = write_files(target, scored.files(), replaces=SCORE_FILES)
+    written = write_files(target, _with_report(scored.files(), html), (*SCORE_FILES, REPORT_FILE))
     if as_json:
         typer.echo(json.dumps(scored.summary, indent=2, default=str))
     else:
@@ -331,6 +341,7 @@ def replan_command(
     deterministic: Deterministic = False,
     as_json: AsJson = False,
     queue: QueueShown = None,
+    html: Html = False,
 ) -> None:
     """Re-plan a published roster when agents are out, changing as few shifts as it can."""
     console, errors = Console(stderr=as_json), Console(stderr=True)
@@ -373,7 +384,7 @@ def replan_command(
         if made.violations or (validation is not None and not validation.ok):
             raise RosterBroken([*made.violations, *(validation.violations if validation else ())])
     target = out or Path("out") / f"{path.stem}-replan"
-    written = write_files(target, made.files(), replaces=REPLAN_FILES)
+    written = write_files(target, _with_report(made.files(), html), (*REPLAN_FILES, REPORT_FILE))
     if made.result.found_roster:
         _write_update_calendars(made, loaded.name, loaded.export, calendars, target / "calendars")
     if as_json:
@@ -395,6 +406,30 @@ def replan_command(
     if made.result.interrupted:
         errors.print("Interrupted: wrote the best re-plan found so far (see summary.json).")
         raise typer.Exit(130)
+
+
+def _with_report(files: dict[str, str], html: bool) -> dict[str, str]:
+    """The files, and with ``--html`` their report page."""
+    return {**files, REPORT_FILE: report_html(files)} if html else files
+
+
+@app.command()
+def report(
+    out_dir: Annotated[
+        Path,
+        typer.Argument(help="A folder plan, score, replan or hire wrote.", show_default=False),
+    ],
+    out: Annotated[
+        Path | None, typer.Option(help="The page to write. Default: OUT_DIR/report.html.")
+    ] = None,
+) -> None:
+    """One self-contained HTML report of a plan, score, re-plan or hiring answer."""
+    console, errors = Console(), Console(stderr=True)
+    with _user_errors(errors):
+        page = report_html(read_output_files(out_dir))
+    target = out or out_dir / REPORT_FILE
+    write_files(target.parent, {target.name: page})
+    console.print(f"Wrote {escape(display(target))}")
 
 
 def _write_update_calendars(
@@ -555,6 +590,7 @@ def hire(
     workers: Workers = None,
     seed: Seed = None,
     skills: Skills = None,
+    html: Html = False,
 ) -> None:
     """Where should the next hire sit: rank zones, place N hires, or hire until covered."""
     console, errors = Console(), Console(stderr=True)
@@ -584,9 +620,13 @@ def hire(
         with _HireProgress(console) as show:
             report = advise_hires(loaded, request, on_step=show)
         folders = hire_files(report)
+        if html:
+            best = next(name for name in folders if name.startswith("best-single-"))
+            page = report_html({**folders[""], **folders[best]})
+            folders[""] = {**folders[""], REPORT_FILE: page}
     target = out or Path("out") / f"{path.stem}-hire"
     for folder, files in folders.items():
-        write_files(target / folder, files, replaces=() if not folder else PLAN_FILES)
+        write_files(target / folder, files, replaces=(REPORT_FILE,) if not folder else PLAN_FILES)
     remove_stale_folders(target, folders, HIRE_FOLDERS, PLAN_FILES)
     console.print(hire_summary(report))
     console.print(

@@ -640,6 +640,9 @@ class GivenRoster:
     source: str
     shifts: tuple[Shift, ...]
     activities: tuple[Activity, ...] | None = None
+    # A re-plan's roster: who was out and the dates that became their time off.
+    absences: tuple[AgentAbsence, ...] = ()
+    time_off: tuple[tuple[str, date], ...] = ()
 
 
 SIMPLE_COLUMNS = ("agent_id", "start", "end")
@@ -651,6 +654,11 @@ def read_given_roster(path: Path, scenario: Scenario) -> GivenRoster:
     ``agent_id,start,end``, or the calendars ``coverage export`` writes (``team.ics``,
     one agent's ``.ics``, or a folder of them). Rows naming agents not in the team,
     malformed times and shifts that end before they start are input errors."""
+    given = _read_any_roster(path, scenario)
+    return replace(given, **_replan_context(path, scenario))
+
+
+def _read_any_roster(path: Path, scenario: Scenario) -> GivenRoster:
     if path.is_dir():
         if (path / "roster.csv").is_file():
             return _read_plan_roster(path / "roster.csv", scenario)
@@ -668,6 +676,43 @@ def read_given_roster(path: Path, scenario: Scenario) -> GivenRoster:
     if {"start_utc", "end_utc"} <= set(header):
         return _read_plan_roster(path, scenario)
     return _read_simple_roster(path, scenario)
+
+
+def _replan_context(path: Path, scenario: Scenario) -> dict[str, Any]:
+    """The absences and time off of the re-plan that wrote the roster, from its
+    ``summary.json`` (beside it, or above its ``calendars/<format>/`` folder)."""
+    folder = path if path.is_dir() else path.parent
+    for place in (folder, folder.parent.parent):
+        summary = place / "summary.json"
+        if summary.is_file():
+            break
+    else:
+        return {}
+    try:
+        replan = json.loads(summary.read_text(encoding="utf-8")).get("replan")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return {}
+    if not isinstance(replan, dict):
+        return {}
+    known = {agent.id for agent in scenario.agents}
+    try:
+        absences = tuple(
+            AgentAbsence(
+                agent_id=a["agent_id"],
+                absence=Absence(start_utc=a["start_utc"], end_utc=a["end_utc"]),
+            )
+            for a in replan.get("absences", [])
+            if a.get("agent_id") in known
+        )
+        time_off = tuple(
+            (agent_id, date.fromisoformat(day))
+            for agent_id, days in replan.get("time_off", {}).items()
+            if agent_id in known
+            for day in days
+        )
+    except (KeyError, TypeError, ValueError):
+        raise InputError(display(summary), "has a replan section coverage did not write") from None
+    return {"absences": absences, "time_off": time_off}
 
 
 def _header(path: Path) -> list[str]:
@@ -930,3 +975,34 @@ def read_absences(path: Path, scenario: Scenario) -> list[AgentAbsence]:
         except ValueError as error:
             raise InputError(file.at(row, "end"), str(error)) from None
     return absences
+
+
+# --- an output folder, for its report ------------------------------------------------------
+
+
+def read_output_files(folder: Path) -> dict[str, str]:
+    """The files ``plan``, ``score``, ``replan`` or ``hire`` wrote in ``folder``, by name;
+    for a hiring answer, with those of its best single hire's plan folder."""
+    summary, ranking = folder / "summary.json", folder / "hire.csv"
+    if not folder.is_dir():
+        raise InputError(display(folder), "folder not found")
+    if not summary.is_file() and not ranking.is_file():
+        raise InputError(
+            display(folder), "holds no summary.json or hire.csv: not a folder coverage wrote"
+        )
+    folders = [folder]
+    if ranking.is_file():
+        folders += sorted(p for p in folder.glob("best-single-*") if p.is_dir())[:1]
+    files: dict[str, str] = {}
+    for place in folders:
+        for path in sorted(place.iterdir()):
+            if path.is_file() and path.suffix in (".csv", ".json"):
+                try:
+                    files.setdefault(path.name, path.read_text(encoding="utf-8"))
+                except UnicodeDecodeError:
+                    raise InputError(display(path), "is not UTF-8 text") from None
+    try:
+        json.loads(files.get("summary.json", "{}"))
+    except ValueError:
+        raise InputError(display(summary), "is not the JSON that coverage writes") from None
+    return files

@@ -120,15 +120,26 @@ class Replan:
             ],
             "frozen_shifts": len(self.frozen),
             "removed_by_absence": sum(1 for c in self.changes if c.absent),
-            "shifts_changed": sum(c.weight for c in chosen),
+            "shifts_changed": float(sum(c.weight for c in chosen)),
             "changes": len(self.changes),
             "agents_affected": len({c.agent_id for c in chosen}),
+            "calendars_changed": len(self.changed_agents),
+            "time_off": {
+                agent: sorted(
+                    {
+                        c.old.local_start(self.plan.scenario.agent(agent).zone).date().isoformat()
+                        for c in self.changes
+                        if c.absent and c.agent_id == agent and c.old
+                    }
+                )
+                for agent in dict.fromkeys(c.agent_id for c in self.changes if c.absent)
+            },
             "first_roster_seconds": None
             if self.result.deterministic
             else self.result.first_roster_seconds,
             "before": {
                 "published": _figures(self.published.summary),
-                "absence_unanswered": _figures(self.unchanged.summary),
+                "absence_no_change": _figures(self.unchanged.summary),
                 "replanned": _figures(self.plan.summary),
             },
         }

@@ -515,6 +515,18 @@ def heatmap(scenario: Scenario, coverage: QueueCoverage, width: int | None = Non
     return Group(table, legend)
 
 
+def local_span(zone_name: str, start: datetime, end: datetime) -> str:
+    """A span on a zone's wall clock, e.g. ``Dublin Wed 18:00–Thu 09:00`` (the end's day
+    only when it differs)."""
+    zone = ZoneInfo(zone_name)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    city = zone_name.split("/")[-1].replace("_", " ")
+    ends = (
+        f"{local_end:%H:%M}" if local_end.date() == local_start.date() else f"{local_end:%a %H:%M}"
+    )
+    return f"{city} {local_start:%a %H:%M}–{ends}"
+
+
 def _neighbour_zones(scenario: Scenario, start: datetime, end: datetime) -> str:
     """Local times of the gap in the team zones whose day ends before it and starts after it."""
     zones = sorted({a.timezone for a in scenario.agents})
@@ -529,13 +541,7 @@ def _neighbour_zones(scenario: Scenario, start: datetime, end: datetime) -> str:
     earliest = scenario.rules.earliest_start
     ending = min(zones, key=lambda z: (clock(start, z) - latest_end) % 1440)
     starting = min(zones, key=lambda z: (earliest - clock(end, z)) % 1440)
-    parts = []
-    for zone in dict.fromkeys((ending, starting)):
-        local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
-        parts.append(
-            f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}"
-        )
-    return "; ".join(parts)
+    return "; ".join(local_span(zone, start, end) for zone in dict.fromkeys((ending, starting)))
 
 
 def _local_times(scenario: Scenario, queue: str | None, start: datetime, end: datetime) -> str:
@@ -544,8 +550,7 @@ def _local_times(scenario: Scenario, queue: str | None, start: datetime, end: da
     zone = scenario.queue(queue).hours_timezone if queue is not None else None
     if zone is None:
         return nearby
-    local_start, local_end = start.astimezone(ZoneInfo(zone)), end.astimezone(ZoneInfo(zone))
-    own = f"{zone.split('/')[-1].replace('_', ' ')} {local_start:%a %H:%M}–{local_end:%H:%M}"
+    own = local_span(zone, start, end)
     return "; ".join(dict.fromkeys([own, *nearby.split("; ")])) if nearby else own
 
 
@@ -601,8 +606,8 @@ def _figure(value: Any, key: str) -> str:
 
 def compare_table(compared: dict[str, Any], labels: Sequence[tuple[str, str]]) -> Table:
     """The given roster against the optimiser's, figure by figure."""
-    table = Table(title="Your roster against the optimiser's", box=box.SIMPLE_HEAD)
-    for column, justify in (("", "left"), ("theirs", "right"), ("ours", "right")):
+    table = Table(title="What solving the week would gain", box=box.SIMPLE_HEAD)
+    for column, justify in (("", "left"), ("your roster", "right"), ("solved", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     table.add_column("gain", justify="right")
     for key, label in labels:
@@ -612,6 +617,8 @@ def compare_table(compared: dict[str, Any], labels: Sequence[tuple[str, str]]) -
             better = ours > theirs if key == "service_level" else ours < theirs
             difference = ours - theirs if key == "service_level" else theirs - ours
             gain = _figure(abs(difference), key) if difference else "same"
+            if key == "service_level" and difference:
+                gain = f"{abs(difference) * 100:.1f} points"
             gain = f"[green]{gain}[/]" if better else gain
         table.add_row(label, _figure(theirs, key), _figure(ours, key), gain)
     return table
@@ -890,6 +897,14 @@ def score_report(score: Score, width: int | None = None, queue: str | None = Non
                 style="dim",
             )
         )
+    if score.given.absences:
+        parts.append(
+            Text(
+                f"Scored with the re-plan's {len(score.given.absences)} absence(s) and the "
+                "time off they made (its summary.json).",
+                style="dim",
+            )
+        )
     if len(score.violations):
         parts.append(violations_table(score.violations))
     else:
@@ -961,14 +976,13 @@ def replan_report(replan: Replan, width: int | None = None, queue: str | None = 
     }
     before = data["before"]
     for key in FIGURES:
-        values = [before[k][key] for k in ("published", "absence_unanswered", "replanned")]
+        values = [before[k][key] for k in ("published", "absence_no_change", "replanned")]
         if all(v is None for v in values):
             continue
         table.add_row(labels[key], *(_figure(v, key) for v in values))
-    table.add_row(
-        "Shifts changed", "", f"{data['removed_by_absence']}", f"{data['shifts_changed']:g}"
-    )
-    table.add_row("Agents affected", "", "", f"{data['agents_affected']}")
+    table.add_row("Shifts removed by the absence", "", f"{data['removed_by_absence']}", "")
+    table.add_row("Other shifts changed", "", "", f"{data['shifts_changed']:g}")
+    table.add_row("Agents asked to change", "", "", f"{data['agents_affected']}")
     return Group(
         plan_report(replan.plan, width=width, queue=queue),
         Panel(Text("\n".join(lines)), title="Changes", border_style="cyan"),

@@ -46,6 +46,7 @@ class Score:
         data = dict(self.plan.summary)
         data["roster_source"] = self.given.source
         data["queues_allocated"] = self.allocated
+        data["replan_absences"] = len(self.given.absences)
         if self.compared is not None:
             data["compared"] = {
                 key: {"theirs": self.plan.summary.get(key), "ours": self.compared.summary.get(key)}
@@ -62,6 +63,22 @@ class Score:
         return files
 
 
+def _with_replan(scenario: Scenario, given: GivenRoster) -> Scenario:
+    """The team as a re-plan left it: its absences on the agents, their time off."""
+    if not given.absences and not given.time_off:
+        return scenario
+    agents = []
+    for agent in scenario.agents:
+        absences = tuple(a.absence for a in given.absences if a.agent_id == agent.id)
+        days = frozenset(day for agent_id, day in given.time_off if agent_id == agent.id)
+        if absences or days:
+            agent = agent.replace(
+                absences=(*agent.absences, *absences), time_off=agent.time_off | days
+            )
+        agents.append(agent)
+    return scenario.replace(agents=tuple(agents))
+
+
 def score_roster(
     scenario: Scenario,
     given: GivenRoster,
@@ -75,6 +92,7 @@ def score_roster(
 ) -> Score:
     """The given roster measured as a plan is (every rule re-checked, coverage minute
     by minute); without queues in it, each agent serves the queues that cover best."""
+    scenario = _with_replan(scenario, given)
     requirements = build_requirements(scenario)
     activities = given.activities
     allocated = activities is None and len(scenario.queues) > 1

@@ -369,7 +369,8 @@ def _check_agent(
         if shift.minutes not in rules.shift_minutes:
             fail(
                 "shift length",
-                f"{when} lasts {shift.minutes / 60:g} h, allowed {rules.shift_hours}",
+                f"{when} lasts {shift.minutes / 60:g} h, allowed "
+                f"{' or '.join(f'{h:g}' for h in rules.shift_hours)} h",
                 shift,
             )
         start_minute = local.hour * 60 + local.minute

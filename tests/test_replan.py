@@ -84,7 +84,7 @@ def test_an_absence_that_two_changes_cover_is_covered_with_exactly_two() -> None
     assert figures["removed_by_absence"] == 1
     assert figures["shifts_changed"] == 2
     assert figures["agents_affected"] == 1
-    assert figures["before"]["absence_unanswered"]["uncovered_hours"] == 8
+    assert figures["before"]["absence_no_change"]["uncovered_hours"] == 8
     assert figures["before"]["replanned"]["uncovered_hours"] == 0
     kinds = sorted((c.agent_id, c.kind, c.absent) for c in made.changes)
     assert kinds == [("a", "removed", True), ("c", "added", False), ("c", "removed", False)]
