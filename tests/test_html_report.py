@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from typer.testing import CliRunner
 
 from coverage.cli import app
+from coverage.html_report import report_html
 
 runner = CliRunner()
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -102,6 +103,12 @@ def check_report(browser: Browser, folder: Path) -> Loaded:
     return loaded
 
 
+# Reports of every command, and plans of every bundled scenario.
+REPORTS = (
+    "plan", "queues", "global-24x7", "contact-center", "channels", "score", "replan", "hire",
+)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The reports of every command, on bundled scenarios."""
@@ -109,6 +116,8 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     run("plan", "small-team", "--out", str(out / "plan"), "--time-limit", "5", "--html",
         "--export", "ics")  # fmt: skip
     run("plan", "multilingual", "--out", str(out / "queues"), "--time-limit", "10", "--html")
+    for bundled in ("global-24x7", "contact-center", "channels"):
+        run("plan", bundled, "--out", str(out / bundled), "--time-limit", "10", "--html")
     run("score", "small-team", str(out / "plan" / "calendars" / "ics"), "--out",
         str(out / "score"), "--html")  # fmt: skip
     run("replan", "small-team", "--roster", str(out / "plan"), "--absent",
@@ -117,10 +126,10 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     run("hire", "small-team", "--zones", "Europe/Dublin,Asia/Manila", "--time-limit", "1",
         "--baseline-time-limit", "3", "--processes", "1", "--out", str(out / "hire"),
         "--html")  # fmt: skip
-    return {name: out / name for name in ("plan", "queues", "score", "replan", "hire")}
+    return {name: out / name for name in REPORTS}
 
 
-@pytest.mark.parametrize("name", ["plan", "queues", "score", "replan"])
+@pytest.mark.parametrize("name", [r for r in REPORTS if r != "hire"])
 def test_every_report_loads_offline_with_its_heatmaps_timeline_and_header(
     browser: Browser, plans: dict[str, Path], name: str
 ) -> None:
@@ -179,19 +188,20 @@ def test_an_agent_named_like_a_script_is_shown_as_text(browser: Browser, tmp_pat
     loaded.close()
 
 
-def test_a_screenshot_of_the_report_is_painted_not_blank(
-    browser: Browser, plans: dict[str, Path]
+@pytest.mark.parametrize("name", REPORTS)
+def test_a_screenshot_of_each_report_is_painted_not_blank(
+    browser: Browser, plans: dict[str, Path], name: str
 ) -> None:
-    loaded = Loaded(browser, plans["plan"] / "report.html")
-    loaded.page.locator("text=Coverage: default").scroll_into_view_if_needed()
+    loaded = Loaded(browser, plans[name] / "report.html")
+    loaded.page.locator("h2").first.scroll_into_view_if_needed()
     loaded.page.wait_for_timeout(300)
     image = Image.open(io.BytesIO(loaded.page.screenshot())).convert("RGB")
     assert image.size == (1280, 800)
     colours = image.getcolors(maxcolors=1 << 20) or []
-    # A blank page has one colour; a painted heatmap has its five states and text.
+    # A blank page has one colour; a painted chart has its states, lines and text.
     assert len(colours) > 50
-    greens = sum(n for n, (r, g, b) in colours if g > 150 and r < 120 and b < 120)
-    assert greens > 1000, "no met (green) heatmap cells painted"
+    painted = sum(n for n, (r, g, b) in colours if max(r, g, b) - min(r, g, b) > 60)
+    assert painted > 5000, "no chart area painted in colour"
     loaded.close()
 
 
@@ -203,3 +213,16 @@ def test_coverage_report_writes_the_same_page_as_html(
     size = (plans["plan"] / "report.html").stat().st_size
     assert abs((tmp_path / "again.html").stat().st_size - size) < 0.01 * size
     assert size < 5_000_000
+
+
+def test_a_plan_without_a_roster_still_gets_a_page_saying_so() -> None:
+    summary = {"scenario": "Nobody", "status": "UNKNOWN", "timezone": "Europe/Dublin"}
+    page = report_html({"summary.json": json.dumps(summary)})
+    assert "Status: UNKNOWN" in page and "<h2>" not in page
+
+
+def test_a_folder_coverage_did_not_write_is_an_input_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "holds no summary.json or hire.csv: not a folder coverage wrote" in result.output
+    assert not (tmp_path / "report.html").exists()
