@@ -48,7 +48,6 @@ STATE_COLOURS = {
     "closed": "#eeeeee", "uncovered": "#d62728", "short": "#f2c744", "met": "#4caf50",
     "over": "#17becf", "skipped": "#ffffff",
 }  # fmt: skip
-HEATMAP_CELLS = 7 * 24
 REPORT_FILE = "report.html"
 # Bokeh's JavaScript, inlined: its core, widgets (the zone selector) and tables; not
 # its MathJax or WebGL bundles, which the page does not use and which are most of the rest.
@@ -82,7 +81,6 @@ class _Week:
 
     def __init__(self, summary: dict[str, Any]) -> None:
         self.start = _instant(summary["week_start_utc"])
-        self.zone_name = summary["timezone"]
 
     def minute(self, instant: datetime) -> int:
         return int((instant - self.start).total_seconds() // 60) % WEEK_MINUTES
