@@ -630,7 +630,8 @@ def hire(
     remove_stale_folders(target, folders, HIRE_FOLDERS, PLAN_FILES)
     console.print(hire_summary(report))
     console.print(
-        f"Wrote hire.csv, hire.json and {len(folders) - 1} plan folder(s) "
+        f"Wrote hire.csv, hire.json{', report.html' if html else ''} and "
+        f"{len(folders) - 1} plan folder(s) "
         f"to {escape(display(target))}/"
     )
 

@@ -32,10 +32,11 @@ from bokeh.models import (
     LayoutDOM,
 )
 from bokeh.models.annotations import Legend, LegendItem
-from bokeh.models.widgets import DataTable, Select, TableColumn
+from bokeh.models.widgets import DataTable, NumberFormatter, Select, TableColumn
 from bokeh.palettes import Category10_10
 from bokeh.plotting import figure
 from bokeh.resources import Resources
+from bokeh.transform import dodge
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from coverage.models import WEEK_MINUTES, WEEKDAYS
@@ -44,9 +45,10 @@ from coverage.timegrid import local_instant
 
 # Heatmap cell states, in the colours every WFM suite uses.
 STATES = ("closed", "uncovered", "short", "met", "over", "skipped")
+STATE_NAMES = {"over": "2+ over", "skipped": "· clocks skip"}
 STATE_COLOURS = {
     "closed": "#eeeeee", "uncovered": "#d62728", "short": "#f2c744", "met": "#4caf50",
-    "over": "#17becf", "skipped": "#ffffff",
+    "over": "#17becf", "skipped": "#ffffff",  # white: the page shows through
 }  # fmt: skip
 REPORT_FILE = "report.html"
 # Bokeh's JavaScript, inlined: its core, widgets (the zone selector) and tables; not
@@ -177,7 +179,11 @@ def _heatmap(files: ReportFiles, queue: str, zones: list[str], min_agents: int) 
     plot.rect("hour", "day", 1, 1, source=source, fill_color="colour", line_color="white")
     plot.text("hour", "day", text="label", source=source, text_align="center",
               text_baseline="middle", text_font_size="7pt")  # fmt: skip
-    plot.add_tools(HoverTool(tooltips=[("", "@day @hour:00"), ("@state", "@label")]))
+    plot.add_tools(
+        HoverTool(
+            tooltips=[("", "@day @hour:00"), ("state", "@state"), ("on / required", "@label")]
+        )
+    )
     plot.grid.visible = False
     plot.axis.major_tick_line_color = None
     choose = Select(title="Show in the time zone of", value=zones[0], options=list[Any](zones))
@@ -218,11 +224,16 @@ def _series(files: ReportFiles, queue: str) -> LayoutDOM:
         plot.step("start", "backlog", source=source, mode="after", color="#ff7f0e",
                   legend_label="emails waiting")  # fmt: skip
     plot.xaxis.formatter = DatetimeTickFormatter(days="%a %d", hours="%a %H:%M")
-    plot.legend.location = "top_left"
+    plot.add_layout(plot.legend[0], "right")
     plot.add_tools(HoverTool(tooltips=[("UTC", "@start{%a %H:%M}"), ("required", "@required"),
                                        ("scheduled", "@scheduled")],
                              formatters={"@start": "datetime"}))  # fmt: skip
     return plot
+
+
+def _utc_offset(zone_name: str, instant: datetime) -> float:
+    offset = instant.astimezone(ZoneInfo(zone_name)).utcoffset()
+    return offset.total_seconds() if offset is not None else 0.0
 
 
 def _timeline(files: ReportFiles) -> LayoutDOM | None:
@@ -232,15 +243,18 @@ def _timeline(files: ReportFiles) -> LayoutDOM | None:
         return None
     activities = files.frame("activities.csv")
     agents = roster.drop_duplicates("agent_id")[["agent_id", "agent_name", "timezone"]]
-    agents = agents.sort_values(["timezone", "agent_name", "agent_id"])
+    start = _instant(files.summary.get("week_start_utc", "2026-01-01T00:00:00Z"))
+    agents = agents.assign(offset=[_utc_offset(z, start) for z in agents["timezone"]])
+    agents = agents.sort_values(["offset", "timezone", "agent_name", "agent_id"])
     label = {
         r.agent_id: f"{r.agent_name} ({r.agent_id}) · {r.timezone}" for r in agents.itertuples()
     }
     zone_of = dict(zip(agents["agent_id"], agents["timezone"], strict=True))
+    queues_named = [str(q["queue"]) for q in files.summary.get("queues", [])]
     spans = (
         activities
         if activities is not None and not activities.empty
-        else roster.assign(queue="shift")
+        else roster.assign(queue=queues_named[0] if len(queues_named) == 1 else "shift")
     )
     data: dict[str, Any] = {k: [] for k in ("agent", "start", "end", "queue", "local")}
     for row in spans.itertuples():
@@ -270,8 +284,8 @@ def _timeline(files: ReportFiles) -> LayoutDOM | None:
     plot.xaxis.formatter = DatetimeTickFormatter(days="%a %d", hours="%a %H:%M")
     if len(queues) > 1:
         legend = Legend(items=[LegendItem(label=q, renderers=[bars], index=data["queue"].index(q))  # type: ignore[list-item]
-                               for q in queues], location="top_right")  # fmt: skip
-        plot.add_layout(legend, "above")
+                               for q in queues])  # fmt: skip
+        plot.add_layout(legend, "right")
     return plot
 
 
@@ -289,43 +303,95 @@ def _hire_chart(ranking: pd.DataFrame) -> LayoutDOM:
     )
     plot = figure(
         title="Hours a hire would close, by candidate zone", y_range=FactorRange(factors=zones),
-        height=60 + 22 * len(ranked),
+        height=120 + 36 * len(ranked),
         sizing_mode="stretch_width", tools="", toolbar_location=None, name="hire-chart",
     )  # fmt: skip
-    plot.hbar(y="zone", right="shortfall", height=0.7, source=source, color="#1f77b4",
-              legend_label="agent-hours short closed")  # fmt: skip
-    plot.hbar(y="zone", right="uncovered", height=0.35, source=source, color="#d62728",
-              legend_label="uncovered hours closed")  # fmt: skip
+    plot.hbar(y=dodge("zone", 0.18, range=plot.y_range), right="shortfall", height=0.34,
+              source=source, color="#1f77b4", legend_label="agent-hours short closed")  # fmt: skip
+    plot.hbar(y=dodge("zone", -0.18, range=plot.y_range), right="uncovered", height=0.34,
+              source=source, color="#d62728", legend_label="uncovered hours closed")  # fmt: skip
     tips = [("", "@zone"), ("uncovered closed", "@uncovered"), ("short closed", "@shortfall"),
             ("newly covered", "@newly")]  # fmt: skip
     plot.add_tools(HoverTool(tooltips=tips))
-    plot.legend.location = "bottom_right"
+    plot.add_layout(plot.legend[0], "right")
     return plot
 
 
 def _table(frame: pd.DataFrame, name: str, height: int = 260) -> DataTable:
-    """A sortable table of a frame (every column as text or number)."""
+    """A sortable table of a frame: headers in words, blanks for missing values, each
+    column as wide as its longest text (the table scrolls sideways when it must)."""
     clean = frame.copy()
+    columns = []
     for col in clean.columns:
-        if clean[col].dtype == object:
-            clean[col] = clean[col].fillna("").astype(str)
+        values = clean[col]
+        if values.dtype == object or str(values.dtype).startswith("str"):
+            values = values.fillna("").astype(str).replace({"nan": "", "NaN": ""})
+            formatter = None
+        elif values.dtype == bool:
+            values = values.map({True: "yes", False: ""})
+            formatter = None
+        else:
+            share = "service_level" in str(col)
+            formatter = NumberFormatter(format="0.0%" if share else "0,0.[00]", nan_format="")
+        clean[col] = values
+        title = str(col).replace("_", " ")
+        longest = max([len(title), *(len(str(v)) for v in values.head(200))])
+        width = int(min(720, max(60, 7.5 * longest + 16)))
+        kwargs: dict[str, Any] = {"formatter": formatter} if formatter is not None else {}
+        columns.append(TableColumn(field=str(col), title=title, width=width, **kwargs))
     source = ColumnDataSource({str(k): v for k, v in clean.to_dict(orient="list").items()})
-    columns = [TableColumn(field=str(c), title=str(c)) for c in clean.columns]
     return DataTable(
         source=source, columns=columns, sortable=True, index_position=None, name=name,
-        height=min(height, 28 * len(clean) + 30), sizing_mode="stretch_width",
+        autosize_mode="none", height=min(height, 28 * len(clean) + 30),
+        sizing_mode="stretch_width",
     )  # fmt: skip
 
 
-def _gaps_frame(files: ReportFiles, zones: list[str]) -> pd.DataFrame | None:
+def _windows(roster: pd.DataFrame | None) -> dict[str, tuple[int, int]]:
+    """Per team zone, the earliest local start and latest local end of its shifts
+    (minutes of the local day): when that zone's working day begins and ends."""
+    windows: dict[str, tuple[int, int]] = {}
+    if roster is None:
+        return windows
+    for zone_name, rows in roster.groupby("timezone"):
+        zone = ZoneInfo(str(zone_name))
+        starts = [_instant(t).astimezone(zone) for t in rows["start_utc"]]
+        ends = [_instant(t).astimezone(zone) for t in rows["end_utc"]]
+        windows[str(zone_name)] = (
+            min(t.hour * 60 + t.minute for t in starts),
+            max((t.hour * 60 + t.minute) or 1440 for t in ends),
+        )
+    return windows
+
+
+def _gaps_frame(files: ReportFiles, report_zone: str) -> pd.DataFrame | None:
+    """The gaps, worst first (uncovered, then agent-hours short), with their local times
+    in the report zone and in the team zones whose day ends just before the gap and
+    starts just after it: where a hire or a shift moved would close it."""
     gaps = files.frame("gaps.csv")
     if gaps is None or gaps.empty:
         return None
+    windows = _windows(files.frame("roster.csv"))
     local = []
     for row in gaps.itertuples():
         start, end = _instant(row.start_utc), _instant(row.end_utc)
-        local.append("; ".join(local_span(zone, start, end) for zone in zones))
-    return gaps.assign(local_times=local)
+        zones = [report_zone]
+        if windows:
+
+            def clock(instant: datetime, zone: str) -> int:
+                moment = instant.astimezone(ZoneInfo(zone))
+                return moment.hour * 60 + moment.minute
+
+            zones.append(min(windows, key=lambda z: (clock(start, z) - windows[z][1]) % 1440))
+            zones.append(min(windows, key=lambda z: (windows[z][0] - clock(end, z)) % 1440))
+        local.append("; ".join(local_span(z, start, end) for z in dict.fromkeys(zones)))
+    gaps = gaps.assign(local_times=local)
+    order = gaps["uncovered"].astype(str).str.lower() == "true"
+    return (
+        gaps.assign(_uncovered=order)
+        .sort_values(["_uncovered", "shortfall_agent_hours"], ascending=[False, False])
+        .drop(columns="_uncovered")
+    )
 
 
 HEADER_FIGURES = (
@@ -349,6 +415,8 @@ def _shown(key: str, value: Any) -> str:
         return "—"
     if key == "service_level":
         return f"{value:.1%}"
+    if key == "contacts_late":
+        return f"{value:,.0f}"
     return f"{value:,.4g}"
 
 
@@ -362,6 +430,72 @@ def _kind(files: ReportFiles) -> str:
     return "Plan"
 
 
+def _findings(folder: ReportFiles) -> list[_Section]:
+    """What the command found beyond the plan: the hiring ranking, the re-plan's
+    changes, the broken rules. They come first: they are why the report was made."""
+    sections: list[_Section] = []
+    ranking = folder.frame("hire.csv")
+    if ranking is not None and not ranking.empty:
+        sections.append(_Section("Where to hire", _hire_chart(ranking)))
+        sections.append(
+            _Section(
+                "Candidate zones by gain",
+                _table(ranking, "hire-table", 400),
+                "Each candidate's week re-planned with the team.",
+            )
+        )
+    changes = folder.frame("changes.csv")
+    if changes is not None and not changes.empty:
+        off = folder.summary.get("replan", {}).get("time_off", {})
+        why = [
+            "absence"
+            if row.kind == "removed" and str(row.old_start_local)[:10] in off.get(row.agent_id, [])
+            else "re-plan"
+            for row in changes.itertuples()
+        ]
+        table = _table(changes.assign(why=why), "changes-table", 400)
+        sections.append(_Section("Changes", table, "Local times of each agent's own zone."))
+    broken = folder.frame("violations.csv")
+    if broken is not None and not broken.empty:
+        sections.append(_Section("Broken rules", _table(broken, "violations-table", 400)))
+    return sections
+
+
+def _notes(summary: dict[str, Any], kind: str) -> list[str]:
+    """The lines under the header that say what kind of answer this is."""
+    notes = []
+    if kind == "Score of a given roster":
+        count = summary.get("violations", 0)
+        notes.append(f"{count} hard rule(s) broken" if count else "No hard rule broken")
+    replan = summary.get("replan")
+    if replan:
+        before = replan["before"]
+        notes.append(
+            f"{replan['removed_by_absence']} shift(s) removed by the absence; "
+            f"{replan['shifts_changed']:g} other shift(s) changed for "
+            f"{replan['agents_affected']} agent(s); {replan['frozen_shifts']} frozen "
+            f"(started before {replan['now_utc']}"
+            + (f" or within {replan['notice_hours']:g} h)" if replan["notice_hours"] else ")")
+        )
+        for label, key in (
+            ("as published", "published"), ("absence, no change", "absence_no_change"),
+            ("re-planned", "replanned"),
+        ):  # fmt: skip
+            figures = before.get(key)
+            if not figures:
+                continue
+            notes.append(
+                f"{label}: {figures['uncovered_hours']:g} uncovered, "
+                f"{figures['shortfall_agent_hours']:g} agent-hours short"
+                + (
+                    f", {figures['contacts_late']:,.0f} contacts late"
+                    if figures.get("contacts_late") is not None
+                    else ""
+                )
+            )
+    return notes
+
+
 def report_html(files: Mapping[str, str], title: str | None = None) -> str:
     """The report page of an output folder's files (see the module docstring)."""
     folder = ReportFiles(files)
@@ -370,61 +504,82 @@ def report_html(files: Mapping[str, str], title: str | None = None) -> str:
     zones = [summary.get("timezone", "UTC")]
     if roster is not None and not roster.empty:
         zones += sorted(set(roster["timezone"].astype(str)) - set(zones))
-    sections: list[_Section] = []
+    kind = _kind(folder)
+    sections = _findings(folder)
     queues = summary.get("queues", [])
     if "coverage.csv" in files:
         for record in queues:
             name = str(record["queue"])
+            # A queue with hours in a zone of its own is first shown in that zone.
+            own = record.get("hours_timezone")
+            shown = [own, *(z for z in zones if z != own)] if own in zones else zones
             sections.append(
                 _Section(
-                    f"Coverage: {name}", _heatmap(folder, name, zones, int(record["min_agents"])),
-                    "Agents on / required, the mean over each local hour. "
-                    "· marks an hour the clocks skip in that zone.", legend=True,
+                    f"Coverage: {name}", _heatmap(folder, name, shown, int(record["min_agents"])),
+                    "Agents on / required, the mean over each local hour.", legend=True,
                 )
             )  # fmt: skip
             sections.append(_Section(f"Over the week: {name}", _series(folder, name)))
     timeline = _timeline(folder)
     if timeline is not None:
         sections.append(_Section("Agents", timeline, "Hover a shift for its local times."))
-    gaps = _gaps_frame(folder, zones)
+    gaps = _gaps_frame(folder, zones[0])
     if gaps is not None:
         sections.append(
-            _Section("Gaps", _table(gaps, "gaps-table", 360), "Click a column to sort.")
+            _Section(
+                "Gaps", _table(gaps, "gaps-table", 360), "Worst first; click a column to sort."
+            )
         )
     if summary.get("agent_hours"):
         hours = pd.DataFrame(summary["agent_hours"])
         sections.append(_Section("Hours against contract", _table(hours, "hours-table", 360)))
-    ranking = folder.frame("hire.csv")
-    if ranking is not None and not ranking.empty:
-        sections.append(_Section("Where to hire", _hire_chart(ranking)))
-    for name, heading in (
-        ("violations.csv", "Broken rules"),
-        ("changes.csv", "Changes"),
-        ("hire.csv", "Where to hire: candidate zones by gain"),
-    ):
-        frame = folder.frame(name)
-        if frame is not None and not frame.empty:
-            sections.append(_Section(heading, _table(frame, name.split(".")[0] + "-table", 400)))
     script, divs = components([s.item for s in sections]) if sections else ("", [])
     week_start = _instant(summary["week_start_utc"]) if "week_start_utc" in summary else None
     zone = ZoneInfo(summary.get("timezone", "UTC"))
+    several = len(queues) > 1
     figures = [
-        (key, label, summary.get(key), _shown(key, summary.get(key)))
+        (key, "Uncovered queue-hours" if key == "uncovered_hours" and several else label,
+         summary.get(key), _shown(key, summary.get(key)))
         for key, label in HEADER_FIGURES
         if key in summary
-    ]
+    ]  # fmt: skip
+    if kind == "Hiring answer":
+        hire = json.loads(files.get("hire.json", "{}"))
+        base = hire.get("baseline", {})
+        best = folder.frame("hire.csv")
+        where = str(best["zone"].iloc[0]) if best is not None and not best.empty else ""
+        notes = [
+            f"The figures are the team's with the best single hire, in {where}.",
+            f"As the team is: {base.get('uncovered_hours', 0):g} uncovered hours, "
+            f"{base.get('shortfall_agent_hours', 0):g} agent-hours short"
+            + (
+                f", service level {base['service_level']:.1%}"
+                if base.get("service_level") is not None
+                else ""
+            )
+            + ".",
+        ]
+    else:
+        notes = _notes(summary, kind)
     environment = Environment(
         loader=PackageLoader("coverage", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
+    week_end = _instant(summary["week_end_utc"]) if "week_end_utc" in summary else None
     return environment.get_template("report.html.j2").render(
         title=title or summary.get("scenario", "coverage report"),
-        kind=_kind(folder),
+        kind=kind,
         status=summary.get("status", ""),
         proof=_proof(summary),
         bound=_bound(summary),
+        notes=notes,
         week_utc=f"{summary.get('week_start_utc', '')} → {summary.get('week_end_utc', '')}",
-        week_local=f"from {week_start.astimezone(zone):%a %d %b %Y %H:%M %Z}" if week_start else "",
+        week_local=(
+            f"{week_start.astimezone(zone):%a %d %b %Y %H:%M} → "
+            f"{week_end.astimezone(zone):%a %d %b %Y %H:%M %Z}"
+            if week_start and week_end
+            else ""
+        ),
         zone=zone.key,
         figures=figures,
         queues=[_queue_row(q) for q in queues],
@@ -432,7 +587,7 @@ def report_html(files: Mapping[str, str], title: str | None = None) -> str:
             {"title": s.title, "note": s.note, "legend": s.legend, "div": div}
             for s, div in zip(sections, divs, strict=True)
         ],
-        legend=[(state, STATE_COLOURS[state]) for state in STATES],
+        legend=[(STATE_NAMES.get(state, state), STATE_COLOURS[state]) for state in STATES],
         resources=SCRIPTS.render(),
         script=script,
     )
@@ -468,7 +623,8 @@ def _bound(summary: dict[str, Any]) -> str:
         )
     above = summary.get("shortfall_above_bound")
     share = "" if above is None else f"; this roster is {above:.1%} above it"
+    weighted = " weighted by queue priority" if summary.get("weighted_by_priority") else ""
     return (
         f"LP bound: no roster can be short less than "
-        f"{bound.get('shortfall_agent_hours', 0):,.4g} agent-hours{share}"
+        f"{bound.get('shortfall_agent_hours', 0):,.4g} agent-hours{weighted}{share}"
     )
