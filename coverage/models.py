@@ -858,3 +858,22 @@ class Scenario(Frozen):
             if agent.id == agent_id:
                 return agent
         raise KeyError(agent_id)
+
+    def with_absences(
+        self, absences: Iterable[AgentAbsence], time_off: Iterable[tuple[str, date]] = ()
+    ) -> Scenario:
+        """The team with each absence on its agent and the given dates as their time off
+        (a re-plan's: the dates whose published shifts the absence removed)."""
+        absences, time_off = list(absences), list(time_off)
+        if not absences and not time_off:
+            return self
+        agents = []
+        for agent in self.agents:
+            own = tuple(a.absence for a in absences if a.agent_id == agent.id)
+            days = frozenset(day for agent_id, day in time_off if agent_id == agent.id)
+            if own or days:
+                agent = agent.replace(
+                    absences=(*agent.absences, *own), time_off=agent.time_off | days
+                )
+            agents.append(agent)
+        return self.replace(agents=tuple(agents))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +11,11 @@ import pandas as pd
 from coverage.models import Scenario
 from coverage.outputs import csv_text, json_text
 from coverage.report import agent_hours_frame, coverage_frame, gaps_frame, summary
+from coverage.requirements import Requirements
 from coverage.roster import Roster
 from coverage.solver import Progress, Result, solve
+from coverage.solver.given import serve_given
+from coverage.timegrid import Activity, Shift
 from coverage.validate import Validation
 
 # Every file a plan writes; a plan without a roster writes only summary.json and
@@ -98,6 +101,21 @@ def plan_of_roster(roster: Roster, grid_minutes: int) -> Plan:
     """The report tables of a given roster (no solve), validated from its rows alone;
     ``grid_minutes`` is the grid a solve of the week would use."""
     return _plan(roster, None, grid_minutes)
+
+
+def plan_of_given(
+    scenario: Scenario,
+    requirements: Requirements,
+    shifts: Sequence[Shift],
+    activities: Sequence[Activity] | None,
+    grid_minutes: int,
+) -> Plan:
+    """``plan_of_roster`` of given shifts; without ``activities`` and with several queues,
+    each agent serves the queues that cover best, as the solver serves its own."""
+    if activities is None and len(scenario.queues) > 1:
+        activities = serve_given(scenario, shifts, requirements)
+    roster = Roster(scenario, requirements, tuple(shifts), tuple(activities or ()))
+    return plan_of_roster(roster, grid_minutes)
 
 
 def _plan(roster: Roster, result: Result | None, grid_minutes: int) -> Plan:

@@ -22,11 +22,10 @@ from coverage.errors import InputError
 from coverage.inputs import GivenRoster
 from coverage.models import Agent, AgentAbsence, Scenario, SolverSettings
 from coverage.outputs import csv_text, json_text
-from coverage.plan import PLAN_FILES, Plan, plan_from_result, plan_of_roster
-from coverage.requirements import Requirements, build_requirements
-from coverage.roster import Roster
+from coverage.plan import PLAN_FILES, Plan, plan_from_result, plan_of_given
+from coverage.requirements import build_requirements
 from coverage.solver import Problem, Progress, Result, solve_problem, solver_settings
-from coverage.solver.given import replan_problem, serve_given
+from coverage.solver.given import replan_problem
 from coverage.solver.model import stages_for
 from coverage.timegrid import Activity, Shift
 from coverage.validate import Violation
@@ -182,26 +181,16 @@ def _with_absences(
 ) -> tuple[Scenario, set[Shift]]:
     """The team with each absence on its agent, and the published shifts it removes
     (those overlapping it), whose local dates become time off."""
-    removed: set[Shift] = set()
-    agents = []
-    for agent in scenario.agents:
-        own = [a.absence for a in absences if a.agent_id == agent.id]
-        if not own:
-            agents.append(agent)
-            continue
-        gone = {
-            s
-            for s in published
-            if s.agent_id == agent.id and any(a.overlaps(s.start_utc, s.end_utc) for a in own)
-        }
-        removed |= gone
-        days_off = {s.local_start(agent.zone).date() for s in gone}
-        agents.append(
-            agent.replace(
-                absences=(*agent.absences, *own), time_off=agent.time_off | frozenset(days_off)
-            )
-        )
-    return scenario.replace(agents=tuple(agents)), removed
+    removed = {
+        s
+        for s in published
+        for a in absences
+        if a.agent_id == s.agent_id and a.absence.overlaps(s.start_utc, s.end_utc)
+    }
+    days_off = [
+        (s.agent_id, s.local_start(scenario.agent(s.agent_id).zone).date()) for s in removed
+    ]
+    return scenario.with_absences(absences, days_off), removed
 
 
 def replan_roster(
@@ -235,7 +224,8 @@ def replan_roster(
         )
     activities = activities_known = published.activities
     shifts = tuple(published.shifts)
-    as_published = _plan_of(scenario, requirements, shifts, activities)
+    grid = requirements.week.interval_minutes  # the figures only: no solve of these two
+    as_published = plan_of_given(scenario, requirements, shifts, activities, grid)
     absent_team, removed = _with_absences(scenario, shifts, request.absences)
     kept = tuple(s for s in shifts if s not in removed)
     kept_activities = (
@@ -243,7 +233,7 @@ def replan_roster(
         if activities_known is None
         else tuple(a for a in activities_known if not any(_inside(a, s) for s in removed))
     )
-    unchanged = _plan_of(absent_team, requirements, kept, kept_activities)
+    unchanged = plan_of_given(absent_team, requirements, kept, kept_activities, grid)
     absent = frozenset(a.agent_id for a in request.absences)
     frozen = tuple(
         s
@@ -339,19 +329,6 @@ def _inside(activity: Activity, shift: Shift) -> bool:
         and shift.start_utc <= activity.start_utc
         and activity.end_utc <= shift.end_utc
     )
-
-
-def _plan_of(
-    scenario: Scenario,
-    requirements: Requirements,
-    shifts: Sequence[Shift],
-    activities: Sequence[Activity] | None,
-) -> Plan:
-    """A roster's report tables as it is (queues chosen for it when it has none)."""
-    if activities is None and len(scenario.queues) > 1:
-        activities = serve_given(scenario, shifts, requirements)
-    roster = Roster(scenario, requirements, tuple(shifts), tuple(activities or ()))
-    return plan_of_roster(roster, requirements.week.interval_minutes)
 
 
 def _check_frozen(scenario: Scenario, unchanged: Plan, frozen: Sequence[Shift]) -> None:

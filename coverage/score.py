@@ -12,12 +12,10 @@ import pandas as pd
 from coverage.inputs import GivenRoster
 from coverage.models import Scenario
 from coverage.outputs import csv_text, json_text
-from coverage.plan import PLAN_FILES, Plan, make_plan, plan_of_roster
+from coverage.plan import PLAN_FILES, Plan, make_plan, plan_of_given
 from coverage.report import violations_frame
 from coverage.requirements import build_requirements
-from coverage.roster import Roster
 from coverage.solver import Problem, Progress
-from coverage.solver.given import serve_given
 
 SCORE_FILES = (*PLAN_FILES, "violations.csv")
 # The figures ``--compare`` sets side by side, as summary.json names them.
@@ -63,22 +61,6 @@ class Score:
         return files
 
 
-def _with_replan(scenario: Scenario, given: GivenRoster) -> Scenario:
-    """The team as a re-plan left it: its absences on the agents, their time off."""
-    if not given.absences and not given.time_off:
-        return scenario
-    agents = []
-    for agent in scenario.agents:
-        absences = tuple(a.absence for a in given.absences if a.agent_id == agent.id)
-        days = frozenset(day for agent_id, day in given.time_off if agent_id == agent.id)
-        if absences or days:
-            agent = agent.replace(
-                absences=(*agent.absences, *absences), time_off=agent.time_off | days
-            )
-        agents.append(agent)
-    return scenario.replace(agents=tuple(agents))
-
-
 def score_roster(
     scenario: Scenario,
     given: GivenRoster,
@@ -92,15 +74,11 @@ def score_roster(
 ) -> Score:
     """The given roster measured as a plan is (every rule re-checked, coverage minute
     by minute); without queues in it, each agent serves the queues that cover best."""
-    scenario = _with_replan(scenario, given)
+    scenario = scenario.with_absences(given.absences, given.time_off)
     requirements = build_requirements(scenario)
-    activities = given.activities
-    allocated = activities is None and len(scenario.queues) > 1
-    if allocated:
-        activities = serve_given(scenario, given.shifts, requirements)
-    roster = Roster(scenario, requirements, given.shifts, activities or ())
+    allocated = given.activities is None and len(scenario.queues) > 1
     grid = Problem.build(scenario, requirements).step_minutes
-    plan = plan_of_roster(roster, grid)
+    plan = plan_of_given(scenario, requirements, given.shifts, given.activities, grid)
     assert plan.validation is not None
     violations = violations_frame(scenario, plan.validation.violations)
     compared = None
