@@ -1,6 +1,6 @@
 """Speed and quality benchmark of the week planner on generated teams.
 
-Teams of 10, 50, 200 and 1000 agents spread over 10 zones (40 h / 5 days,
+Teams of 10, 50, 200, 1000 and 5000 agents spread over 10 zones (40 h / 5 days,
 07:00-22:00 local), with fixed 8-hour shifts or flexible 6-10-hour shifts, on
 30- or 15-minute intervals, and a follow-the-sun requirement with three
 regional peaks sized to the team's contracted hours. With ``--queues`` the
@@ -49,7 +49,7 @@ FIXED, FLEXIBLE = (8.0,), (6.0, 7.0, 8.0, 9.0, 10.0)
 
 
 def time_limit(size: int) -> float:
-    return 120.0 if size >= 1000 else 60.0
+    return 300.0 if size >= 5000 else 120.0 if size >= 1000 else 60.0
 
 
 def generated_scenario(size: int, seed: int, interval: int = 30, flexible: bool = False):  # type: ignore[no-untyped-def]

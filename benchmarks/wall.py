@@ -4,7 +4,7 @@ For each instance and limit: the seconds from the scenario in memory to the
 plan's files written (what ``coverage plan --time-limit L`` makes a user wait
 after reading the inputs), and what the plan reached. With ``--model-build``
 it also measures what the solver's ``SECONDS_PER_TERM`` estimates: the seconds
-to build the full CP-SAT model and load it into a solver, per coverage term.
+to build the full CP-SAT model and load it into a solver, per model term.
 
     python benchmarks/wall.py                  # the limits table
     python benchmarks/wall.py --model-build    # the model-build cost too
@@ -77,11 +77,11 @@ def model_build() -> None:
     from ortools.sat.python import cp_model
 
     from coverage.solver import Problem
-    from coverage.solver.memory import coverage_terms
+    from coverage.solver.memory import model_terms
     from coverage.solver.model import STAGES, RosterModel
 
-    print("instance | coverage terms | build s | load s | µs per term")
-    for size, flexible in ((200, False), (200, True), (1000, False)):
+    print("instance | model terms | build s | load s | µs per term")
+    for size, flexible in ((200, False), (200, True), (1000, False), (1000, True), (5000, False)):
         problem = Problem.build(generated_scenario(size, 0, 30, flexible))
         started = time.perf_counter()
         model = RosterModel(problem)
@@ -92,7 +92,7 @@ def model_build() -> None:
         solver.parameters.max_time_in_seconds = 0.001
         solver.solve(model.model)
         loaded = time.perf_counter()
-        terms = coverage_terms(problem)
+        terms = model_terms(problem)
         print(
             f"{size} agents, {'6-10' if flexible else '8'} h | {terms} | "
             f"{built - started:.2f} | {loaded - built:.2f} | "

@@ -66,3 +66,11 @@ def tiny_dir() -> Any:
     from pathlib import Path
 
     return Path(__file__).parent / "data" / "tiny"
+
+
+@pytest.fixture(params=["slot by slot", "by differences"])
+def either_counting(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each solver test under both ways the model counts agents on (see
+    ``RosterModel.add_coverage``): the same optimum either way."""
+    if request.param == "by differences":
+        monkeypatch.setattr("coverage.solver.model.DIFFERENCES_FROM", 0)

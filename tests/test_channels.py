@@ -22,6 +22,8 @@ from coverage.timegrid import Activity, Shift
 from coverage.validate import measure_coverage, measure_service
 from tests.conftest import WEEK_OF_MARCH, agent
 
+pytestmark = pytest.mark.usefixtures("either_counting")
+
 # 100 contacts per 30 minutes at 180 s: 10 Erlangs.
 TRAFFIC = traffic_erlangs(100, 180, 1800)
 PHONE = Staffing(

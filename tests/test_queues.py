@@ -19,6 +19,8 @@ from coverage.timegrid import Activity, Shift
 from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, agent, hourly_forecast, solve_and_validate
 
+pytestmark = pytest.mark.usefixtures("either_counting")
+
 MONDAY = datetime(2026, 3, 23, tzinfo=UTC)
 
 

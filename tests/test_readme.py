@@ -56,3 +56,15 @@ def test_the_replan_example_replans_an_absence_within_its_cap() -> None:
     assert figures["removed_by_absence"] == len(away) > 0
     assert figures["shifts_changed"] <= 4
     assert made.plan.validation.ok  # type: ignore[attr-defined]
+
+
+def test_the_performance_table_is_what_the_table_script_makes_of_its_raw_rows() -> None:
+    """The table cannot drift from the committed figures: it is their output."""
+    from benchmarks.table import table_of_files
+
+    text = README.read_text(encoding="utf-8")
+    pattern = r"<!-- python benchmarks/table.py (.+?) -->\n(.*?)\n<!-- end -->"
+    marker = re.search(pattern, text, re.S)
+    assert marker is not None, "the README's performance table has lost its markers"
+    paths = [README.parent / name for name in marker.group(1).split()]
+    assert marker.group(2) == table_of_files(paths)

@@ -15,6 +15,8 @@ from coverage.validate import Validation, validate_roster
 from tests.conftest import WEEK_OF_MARCH, agent, solve_and_validate
 from tests.test_channels import MONDAY, contacts_forecast
 
+pytestmark = pytest.mark.usefixtures("either_counting")
+
 Objective = Literal["agents", "service"]
 PHONE = Staffing(
     aht_seconds=360, service_level=0.8, answer_seconds=20, max_occupancy=0.85, shrinkage=0

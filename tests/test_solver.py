@@ -12,6 +12,8 @@ from coverage.models import AvailabilityWindow
 from coverage.solver import Status, solve
 from tests.conftest import WEEK_OF_MARCH, agent, scenario, solve_and_validate
 
+pytestmark = pytest.mark.usefixtures("either_counting")
+
 
 def weekday_office_hours(start: datetime) -> int:
     return 1 if start.weekday() < 5 and 9 <= start.hour < 17 else 0

@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
-from coverage.solver.problem import Problem
+from coverage.solver.model import counts_by_differences
+from coverage.solver.problem import Problem, rest_clashes
 
 
 class InsufficientMemory(Exception):
     """The model would need more memory than this machine has available."""
 
 
-# Measured on the benchmark (1000 agents, 30-minute grid: 1.68 million coverage
-# terms, 1.43 GB peak): about 800 bytes per term on top of a fixed base.
-BYTES_PER_TERM = 800
+# Peak memory per model term on top of a fixed base: the most measured on the
+# benchmark (benchmarks/README.md, "Model size").
+BYTES_PER_TERM = 1200
 BASE_BYTES = 250 * 2**20
+# Terms of a candidate shift in the rules: one shift a day, the contract, the start time.
+RULE_TERMS_PER_SHIFT = 3
 
 
-def coverage_terms(problem: Problem) -> int:
-    """How many (shift, grid slot) pairs the full model has, what sets its size, and
-    for agents who serve several queues, their (queue, slot) choices and block rules."""
-    terms = 0
+def model_terms(problem: Problem) -> int:
+    """How many terms the full model's rules and coverage have, what sets its size:
+    per candidate shift, one each in its day, its contract and its start time,
+    its coverage (two terms when counted by differences, one per slot it covers
+    otherwise: see ``RosterModel.add_coverage``) and the later shifts its rest
+    period forbids; for agents who serve several queues, their (queue, slot)
+    choices and block rules."""
+    differences = counts_by_differences(problem)
+    terms = 0 if differences else problem.slot_terms
+    per_class: dict[int, int] = {}  # agents of one class share their candidates
     for option in problem.options:
-        slots: set[int] = set()
-        for day in option.days:
-            for candidate in day:
-                covered = problem.slots_of(candidate)
-                terms += len(covered)
-                if option.switches:
+        key = id(option.days)
+        if key not in per_class:
+            shifts = sum(len(day) for day in option.days)
+            rest = sum(len(clashes) for _, _, _, clashes in rest_clashes(option))
+            coverage = 2 * shifts if differences and not option.switches else 0
+            per_class[key] = RULE_TERMS_PER_SHIFT * shifts + coverage + rest
+        terms += per_class[key]
+        if option.switches:
+            slots: set[int] = set()
+            for day in option.days:
+                for candidate in day:
+                    covered = problem.slots_of(candidate)
+                    terms += len(covered)
                     slots.update(t % problem.slots for t in covered)
-        per_choice = 1 + 4 * (problem.min_activity_slots(option) - 1)
-        terms += len(slots) * len(option.queues) * per_choice
+            per_choice = 1 + 4 * (problem.min_activity_slots(option) - 1)
+            terms += len(slots) * len(option.queues) * per_choice
     return terms
 
 
 def estimated_memory(problem: Problem) -> int:
-    """Bytes the CP-SAT model and search are expected to need, from the coverage terms."""
-    return BASE_BYTES + BYTES_PER_TERM * coverage_terms(problem)
+    """Bytes the CP-SAT model and search are expected to need, from its terms."""
+    return BASE_BYTES + BYTES_PER_TERM * model_terms(problem)
 
 
 def available_memory() -> int | None:

@@ -7,6 +7,7 @@ repeats weekly, so coverage, rest and consecutive days wrap around the week.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -30,6 +31,16 @@ TERMS = (UNCOVERED, SHORTFALL, LATE, HIRES, CHANGES, MOVED, START_TIMES)
 # LP relaxation is loose), and proving it optimal took minutes instead of seconds.
 STAGES = ((UNCOVERED, SHORTFALL), (START_TIMES,))
 SERVICE_STAGES = ((UNCOVERED, LATE), (START_TIMES,))
+# From this many (shift, slot) coverage terms, agents who serve one queue are
+# counted by differences (see ``RosterModel.add_coverage``): measured in
+# benchmarks/README.md, "Model size", the smaller model finds and proves the
+# coverage optimum sooner on large teams and later on small ones.
+DIFFERENCES_FROM = 250_000
+
+
+def counts_by_differences(problem: Problem) -> bool:
+    """Whether the model counts the agents who serve one queue by differences."""
+    return problem.slot_terms >= DIFFERENCES_FROM
 
 
 def stages_for(problem: Problem) -> tuple[tuple[str, ...], ...]:
@@ -104,11 +115,16 @@ def queue_of(problem: Problem, serving: Serving, a: int, t: int) -> int:
     return serving[a][t % problem.slots] if option.switches else option.queues[0]
 
 
-def queues_on(problem: Problem, shifts: list[list[Candidate]], serving: Serving) -> list[list[int]]:
-    """Agents serving each queue in each fine slot, for chosen shifts and serving per agent."""
+def queues_on(
+    problem: Problem, shifts: list[list[Candidate]], serving: Serving, alone: bool = False
+) -> list[list[int]]:
+    """Agents serving each queue in each fine slot, for chosen shifts and serving per
+    agent; with ``alone``, only agents who serve one queue."""
     slots = problem.slots
     on = [[0] * slots for _ in range(problem.queue_count)]
     for a, agent_shifts in enumerate(shifts):
+        if alone and problem.options[a].switches:
+            continue
         for candidate in agent_shifts:
             for t in problem.slots_of(candidate):
                 on[queue_of(problem, serving, a, t)][t % slots] += 1
@@ -182,6 +198,8 @@ class RosterModel:
         # serve[a][q, t]: agent a (who serves several queues) serves queue q in slot t.
         self.serve: list[dict[tuple[int, int], cp_model.IntVar]] = [{} for _ in problem.options]
         self.on: dict[tuple[int, int], cp_model.IntVar] = {}  # agents serving queue q in slot t
+        # single[q][t]: agents who serve only queue q, on in slot t (see ``add_coverage``)
+        self.single: dict[int, dict[int, cp_model.IntVar]] = {}
         self.missing: dict[tuple[int, int], cp_model.IntVar] = {}
         self.short: dict[tuple[int, int], cp_model.IntVar] = {}
         self.starts_at: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
@@ -266,6 +284,12 @@ class RosterModel:
             self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
         for (q, t), var in self.on.items():
             self.model.add_hint(var, on[q][t])
+        if self.single:
+            alone = queues_on(problem, shifts, serving, alone=True)
+            for q, single in self.single.items():
+                for t, var in single.items():
+                    if self.on[q, t] is not var:  # else hinted as ``on`` already
+                        self.model.add_hint(var, alone[q][t])
         for (q, t), var in self.missing.items():
             self.model.add_hint(var, max(0, problem.queue_floor[q][t] - on[q][t]))
         for (q, t), var in self.short.items():
@@ -415,40 +439,99 @@ class RosterModel:
 
     def add_coverage(self) -> None:
         """``on[q, t]``: agents serving queue q in fine slot t (the roster wraps around
-        the week). An agent who serves several queues serves exactly one of them in
-        each slot they work (``serve``); one who serves one queue counts on it."""
+        the week), for the slots where the queue needs somebody or its service
+        counts them. An agent who serves several queues serves exactly one of them
+        in each slot they work (``serve``); one who serves one queue counts on it.
+
+        On large models the agents who serve one queue are counted by differences
+        (``single``): those on at a slot are those on at the slot counted before
+        it, plus the shifts starting in between, less those ending in between; the
+        first slot counts them outright. That is two terms per shift instead of one
+        per slot it covers, with the same linear relaxation.
+        """
         problem = self.problem
-        slots = problem.slots
+        slots, queues = problem.slots, range(problem.queue_count)
+        differences = counts_by_differences(problem)
+        counted = set(problem.late_tables) if problem.objective == "service" else set()
+        for flow in problem.emails:
+            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
+        needed = [
+            [
+                t
+                for t in range(slots)
+                if problem.queue_required[q][t] or problem.queue_floor[q][t] or (q, t) in counted
+            ]
+            for q in queues
+        ]
         covering: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+        # Per queue, the shift variables of agents who serve only it: by the slot
+        # each shift starts, by the slot after its end, and those on at the first
+        # needed slot; and how many shifts could be on in each slot.
+        starting: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in queues]
+        ending: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in queues]
+        on_first: list[list[cp_model.IntVar]] = [[] for _ in queues]
+        most: list[list[int]] = [[0] * slots for _ in queues]
         for a, agent_days in enumerate(self.choices):
             option = problem.options[a]
             working: dict[int, list[cp_model.IntVar]] = {}
             for day in agent_days:
                 for candidate, var in day:
-                    for t in problem.slots_of(candidate):
-                        working.setdefault(t % slots, []).append(var)
-            if not option.switches:
-                for t, variables in working.items():
-                    covering.setdefault((option.queues[0], t), []).extend(variables)
-                continue
+                    covered = problem.slots_of(candidate)
+                    if option.switches:
+                        for t in covered:
+                            working.setdefault(t % slots, []).append(var)
+                        continue
+                    q = option.queues[0]
+                    if not differences:
+                        for t in covered:
+                            covering.setdefault((q, t % slots), []).append(var)
+                        continue
+                    starting[q].setdefault(covered.start % slots, []).append(var)
+                    ending[q].setdefault(covered.stop % slots, []).append(var)
+                    if needed[q] and (needed[q][0] - covered.start) % slots < len(covered):
+                        on_first[q].append(var)
+                    for t in covered:
+                        most[q][t % slots] += 1
             for t, variables in working.items():
                 serve = {q: self.model.new_bool_var(f"serve[{a},{q},{t}]") for q in option.queues}
                 self.model.add(sum(serve.values()) == sum(variables))
                 for q, var in serve.items():
                     self.serve[a][q, t] = var
                     covering.setdefault((q, t), []).append(var)
-        counted = set(problem.late_tables) if problem.objective == "service" else set()
-        for flow in problem.emails:
-            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
-        for q in range(problem.queue_count):
-            required, floor = problem.queue_required[q], problem.queue_floor[q]
-            for t in range(slots):
-                if not (required[t] or floor[t] or (q, t) in counted):
-                    continue  # nothing to count: the queue needs nobody here
+        for q in queues:
+            if starting[q]:
+                self._count_by_differences(
+                    q, needed[q], starting[q], ending[q], on_first[q], most[q]
+                )
+            single = self.single.get(q, {})
+            for t in needed[q]:
                 variables = covering.get((q, t), [])
-                count = self.model.new_int_var(0, len(variables), f"on[{q},{t}]")
-                self.model.add(count == sum(variables))
+                if not variables and t in single:
+                    self.on[q, t] = single[t]
+                    continue
+                count = self.model.new_int_var(0, most[q][t] + len(variables), f"on[{q},{t}]")
+                self.model.add(count == single.get(t, 0) + sum(variables))
                 self.on[q, t] = count
+
+    def _count_by_differences(
+        self,
+        q: int,
+        needed: list[int],
+        starting: dict[int, list[cp_model.IntVar]],
+        ending: dict[int, list[cp_model.IntVar]],
+        on_first: list[cp_model.IntVar],
+        most: list[int],
+    ) -> None:
+        """``single[q][t]``: agents who serve only queue q on in each needed slot t."""
+        if not needed:
+            return
+        single = {t: self.model.new_int_var(0, most[t], f"single[{q},{t}]") for t in needed}
+        self.model.add(single[needed[0]] == sum(on_first))
+        for previous, t in itertools.pairwise(needed):
+            gained = [v for s in range(previous + 1, t + 1) for v in starting.get(s, [])]
+            lost = [v for s in range(previous + 1, t + 1) for v in ending.get(s, [])]
+            self.model.add(single[t] == single[previous] + sum(gained) - sum(lost))
+        self.single[q] = single
 
     def add_min_activity(self) -> None:
         """A block on one queue lasts at least ``min_activity_minutes`` unless it is the

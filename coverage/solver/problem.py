@@ -193,6 +193,21 @@ class Problem:
             for queue in self.requirements.queues
         )
 
+    @cached_property
+    def slot_terms(self) -> int:
+        """(candidate shift, grid slot) pairs of the agents who serve one queue: the
+        size of their coverage counted slot by slot (see ``RosterModel.add_coverage``)."""
+        terms = 0
+        per_class: dict[int, int] = {}  # agents of one class share their candidates
+        for option in self.options:
+            if option.switches:
+                continue
+            key = id(option.days)
+            if key not in per_class:
+                per_class[key] = sum(c.minutes for day in option.days for c in day)
+            terms += per_class[key] // self.step_minutes
+        return terms
+
     def min_activity_slots(self, option: AgentOptions) -> int:
         """The agent's shortest block on one queue, in whole fine slots (rounded up)."""
         return max(1, math.ceil(option.agent.rules.min_activity_minutes / self.step_minutes))

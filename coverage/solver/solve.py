@@ -23,7 +23,7 @@ from coverage.shifts import Candidate
 from coverage.solver.activities import activities_of, serve_again, serve_greedily
 from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
-from coverage.solver.memory import check_memory, coverage_terms
+from coverage.solver.memory import check_memory, model_terms
 from coverage.solver.model import (
     CHANGES,
     HIRES,
@@ -115,11 +115,19 @@ def _run(
     return outcome[0], stopped.is_set()
 
 
-# Seconds to build the CP-SAT model and load it into the solver, per coverage
-# term (measured in benchmarks/README.md, with a margin). The model is built
-# only when that leaves at least as long again to search it; otherwise the
-# first roster is the answer.
-SECONDS_PER_TERM = 4e-6
+# Seconds to build the CP-SAT model and load it into the solver, per model term
+# (``model_terms``; measured in benchmarks/README.md, "Model size", with a
+# margin). The model is built only when that leaves at least as long again to
+# search it; otherwise the first roster is the answer.
+SECONDS_PER_TERM = 8e-6
+
+
+# Seconds per agent kept at the end of the time limit for what follows the search:
+# the roster's activities, its independent validation and its report tables
+# (measured in benchmarks/README.md, "The time limit", with a margin), so that a
+# plan's files are written within its limit. Never more than FINISH_SHARE of it.
+FINISH_SECONDS_PER_AGENT = 1.5e-3
+FINISH_SHARE = 0.2
 
 
 # Share of the time limit the aggregate LP bound may take, solved beside the first
@@ -138,8 +146,10 @@ FIRST_ROSTER = "first roster"
 PATTERNS_FROM = 100
 PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50  # and when agents serve several queues (the
 # bundled multilingual team: see benchmarks/README.md, "Queues")
-# From this many agents the tie-breaker stages run with one worker, for memory.
+# From this many agents the tie-breaker stages run with one worker, for memory;
+# from the larger number every stage does (benchmarks/README.md, "Model size").
 ONE_WORKER_TIE_BREAK_FROM = 100
+ONE_WORKER_FROM = 1000
 # Shares of the time limit, counted from the start of the solve: the greedy
 # start places agents until GREEDY_SHARE; the pattern start searches patterns
 # until PATTERN_SHARE and fills the agents its dive left open until
@@ -286,8 +296,12 @@ class _Search:
     ) -> None:
         self.problem, self.settings, self.stages = problem, settings, stages
         self.started, self.on_progress, self.interruptible = started, on_progress, interruptible
-        self.limit = settings.time_limit_seconds
         self.by_work = settings.deterministic
+        # The search's own limit: the time limit less what follows the search.
+        self.limit = settings.time_limit_seconds
+        if not self.by_work:
+            finish = FINISH_SECONDS_PER_AGENT * len(problem.options)
+            self.limit -= min(finish, FINISH_SHARE * self.limit)
         self.lp: LowerBound | None = None
         self.known: dict[str, int] = {}
         # The LP bound is solved beside the first roster (the LP solver releases the GIL).
@@ -342,7 +356,7 @@ class _Search:
     @functools.cached_property
     def build_reserve(self) -> float:
         """Seconds to keep for building the full model and searching it as long again."""
-        return 2 * SECONDS_PER_TERM * coverage_terms(self.problem)
+        return 2 * SECONDS_PER_TERM * model_terms(self.problem)
 
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
@@ -507,7 +521,8 @@ class _Search:
         # the main thread; Ctrl-C is handled in ``_run`` instead.
         solver.parameters.catch_sigint_signal = False
         _tune(solver.parameters)
-        if number > 0 and len(self.problem.options) >= ONE_WORKER_TIE_BREAK_FROM:
+        agents = len(self.problem.options)
+        if agents >= ONE_WORKER_FROM or (number > 0 and agents >= ONE_WORKER_TIE_BREAK_FROM):
             # Measured on 1000 agents: the tie-breaker stages with 2 workers took
             # the process from 0.6 to 1.65 GB; with one, 1.2 GB, at no loss of coverage.
             solver.parameters.num_workers = 1

@@ -1,0 +1,106 @@
+"""The README's performance table, made from committed raw rows so it cannot drift.
+
+Reads the rows ``benchmarks/run.py`` prints (``agents | min | shifts | seed |
+...``, lines starting with ``#`` are notes) from one or more figure files and
+prints one Markdown row per instance: medians over its seeds, the worst in
+brackets. ``tests/test_readme.py`` checks that the README holds exactly this
+output for the files its table names.
+
+    python benchmarks/table.py benchmarks/figures/2026-12-04.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+HEADER = (
+    "| agents | interval | shifts | seeds | coverage proven | first roster "
+    "| within 1 % of bound | above bound | agent-h above | peak memory |\n"
+    "| ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def raw_rows(lines: Iterable[str]) -> list[dict[str, str]]:
+    """The rows of ``run.py`` output, keyed by its column titles; notes and the
+    summary after the rows are skipped."""
+    titles: list[str] | None = None
+    rows = []
+    for line in lines:
+        if not line.strip() or line.startswith("#") or "|" not in line:
+            continue
+        cells = [cell.strip() for cell in line.split("|")]
+        if cells[0] == "agents":
+            titles = cells
+        elif titles is not None and len(cells) == len(titles):
+            rows.append(dict(zip(titles, cells, strict=True)))
+    return rows
+
+
+def _number(text: str) -> float | None:
+    return None if text in ("-", "") else float(text.rstrip("%"))
+
+
+def _figure(value: float, unit: str = "") -> str:
+    return f"{value:g}{unit}"
+
+
+def _median_worst(values: Sequence[float], unit: str) -> str:
+    median, worst = statistics.median(values), max(values)
+    if median == worst:
+        return _figure(median, unit)
+    return f"{_figure(median, unit)} ({_figure(worst, unit)})"
+
+
+def _count_and_median(seconds: Sequence[float | None]) -> str:
+    reached = [s for s in seconds if s is not None]
+    text = f"{len(reached)}/{len(seconds)}"
+    return f"{text}, {statistics.median(reached):.1f} s" if reached else text
+
+
+def table(rows: Sequence[dict[str, str]]) -> str:
+    """One Markdown row per (agents, interval, shifts), in the order first seen."""
+    instances: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for row in rows:
+        instances.setdefault((row["agents"], row["min"], row["shifts"]), []).append(row)
+    lines = [HEADER]
+    for (agents, interval, shifts), mine in instances.items():
+        proven = [_number(r["coverage s"]) if r["coverage"] == "OPTIMAL" else None for r in mine]
+        first = statistics.median(_number(r["1st roster s"]) or 0.0 for r in mine)
+        above = [_number(r["above"]) or 0.0 for r in mine]
+        hours = [
+            max(0.0, (_number(r["short ah"]) or 0.0) - (_number(r["bound ah"]) or 0.0))
+            for r in mine
+        ]
+        memory = [_number(r["peak MB"]) or 0.0 for r in mine]
+        cells = [
+            agents,
+            f"{interval} min",
+            shifts,
+            str(len(mine)),
+            _count_and_median(proven),
+            f"{first:.1f} s",
+            _count_and_median([_number(r["≤1 % s"]) for r in mine]),
+            _median_worst([round(a, 2) for a in above], " %"),
+            _median_worst(hours, ""),
+            _median_worst([round(m) for m in memory], " MB"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def table_of_files(paths: Sequence[Path]) -> str:
+    rows = [row for path in paths for row in raw_rows(path.read_text().splitlines())]
+    return table(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("figures", type=Path, nargs="+", help="files of run.py rows")
+    print(table_of_files(parser.parse_args().figures))
+
+
+if __name__ == "__main__":
+    main()
