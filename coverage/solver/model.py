@@ -466,13 +466,15 @@ class RosterModel:
         covering: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         # Per queue, the shift variables of agents who serve only it: by the slot
         # each shift starts, by the slot after its end, and those on at the first
-        # needed slot; and how many shifts could be on in each slot.
+        # needed slot; and how many such agents there are (at most that many on).
         starting: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in queues]
         ending: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in queues]
         on_first: list[list[cp_model.IntVar]] = [[] for _ in queues]
-        most: list[list[int]] = [[0] * slots for _ in queues]
+        alone = [0 for _ in queues]
         for a, agent_days in enumerate(self.choices):
             option = problem.options[a]
+            if not option.switches:
+                alone[option.queues[0]] += 1
             working: dict[int, list[cp_model.IntVar]] = {}
             for day in agent_days:
                 for candidate, var in day:
@@ -490,8 +492,6 @@ class RosterModel:
                     ending[q].setdefault(covered.stop % slots, []).append(var)
                     if needed[q] and (needed[q][0] - covered.start) % slots < len(covered):
                         on_first[q].append(var)
-                    for t in covered:
-                        most[q][t % slots] += 1
             for t, variables in working.items():
                 serve = {q: self.model.new_bool_var(f"serve[{a},{q},{t}]") for q in option.queues}
                 self.model.add(sum(serve.values()) == sum(variables))
@@ -501,7 +501,7 @@ class RosterModel:
         for q in queues:
             if starting[q]:
                 self._count_by_differences(
-                    q, needed[q], starting[q], ending[q], on_first[q], most[q]
+                    q, needed[q], starting[q], ending[q], on_first[q], alone[q]
                 )
             single = self.single.get(q, {})
             for t in needed[q]:
@@ -509,7 +509,8 @@ class RosterModel:
                 if not variables and t in single:
                     self.on[q, t] = single[t]
                     continue
-                count = self.model.new_int_var(0, most[q][t] + len(variables), f"on[{q},{t}]")
+                most = (alone[q] if t in single else 0) + len(variables)
+                count = self.model.new_int_var(0, most, f"on[{q},{t}]")
                 self.model.add(count == single.get(t, 0) + sum(variables))
                 self.on[q, t] = count
 
@@ -520,12 +521,13 @@ class RosterModel:
         starting: dict[int, list[cp_model.IntVar]],
         ending: dict[int, list[cp_model.IntVar]],
         on_first: list[cp_model.IntVar],
-        most: list[int],
+        agents: int,
     ) -> None:
-        """``single[q][t]``: agents who serve only queue q on in each needed slot t."""
+        """``single[q][t]``: of the ``agents`` who serve only queue q, those on in each
+        needed slot t."""
         if not needed:
             return
-        single = {t: self.model.new_int_var(0, most[t], f"single[{q},{t}]") for t in needed}
+        single = {t: self.model.new_int_var(0, agents, f"single[{q},{t}]") for t in needed}
         self.model.add(single[needed[0]] == sum(on_first))
         for previous, t in itertools.pairwise(needed):
             gained = [v for s in range(previous + 1, t + 1) for v in starting.get(s, [])]

@@ -523,8 +523,10 @@ class _Search:
         _tune(solver.parameters)
         agents = len(self.problem.options)
         if agents >= ONE_WORKER_FROM or (number > 0 and agents >= ONE_WORKER_TIE_BREAK_FROM):
-            # Measured on 1000 agents: the tie-breaker stages with 2 workers took
-            # the process from 0.6 to 1.65 GB; with one, 1.2 GB, at no loss of coverage.
+            # A second worker holds a second copy of the model: measured on 1000 agents,
+            # the tie-breaker stages took the process from 0.6 to 1.65 GB with 2 and
+            # to 1.2 GB with one, and from 1000 agents every stage kept its roster with
+            # one (benchmarks/README.md, "Model size").
             solver.parameters.num_workers = 1
         spent = self.work_done if self.by_work else self.elapsed()
         remaining = self.limit - spent
