@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -99,7 +100,14 @@ def table_of_files(paths: Sequence[Path]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("figures", type=Path, nargs="+", help="files of run.py rows")
-    print(table_of_files(parser.parse_args().figures))
+    figures = parser.parse_args().figures
+    missing = [str(path) for path in figures if not path.is_file()]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    try:
+        print(table_of_files(figures))
+    except BrokenPipeError:  # piped into head: what was read is enough
+        sys.stderr.close()
 
 
 if __name__ == "__main__":
