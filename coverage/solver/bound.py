@@ -29,7 +29,6 @@ from coverage.solver.problem import (
     EmailFlow,
     Problem,
     hull_segments,
-    rest_clashes,
 )
 
 
@@ -206,7 +205,7 @@ class AggregateModel:
             for d in range(7):
                 run = solver.Sum([working[(d + k) % 7] for k in range(limit + 1)])
                 solver.Add(run <= size * limit)
-        for d, i, later, clashes in rest_clashes(option):
+        for d, i, later, clashes in option.clashes:
             forbidden = [days[later][j][1] for j in clashes]
             solver.Add(days[d][i][1] + solver.Sum(forbidden) <= size)
 

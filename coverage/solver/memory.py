@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coverage.solver.model import counts_by_differences
-from coverage.solver.problem import Problem, rest_clashes
+from coverage.solver.problem import Problem
 
 
 class InsufficientMemory(Exception):
@@ -32,7 +32,7 @@ def model_terms(problem: Problem) -> int:
         key = id(option.days)
         if key not in per_class:
             shifts = sum(len(day) for day in option.days)
-            rest = sum(len(clashes) for _, _, _, clashes in rest_clashes(option))
+            rest = sum(len(clashes) for _, _, _, clashes in option.clashes)
             coverage = 2 * shifts if differences and not option.switches else 0
             per_class[key] = RULE_TERMS_PER_SHIFT * shifts + coverage + rest
         terms += per_class[key]

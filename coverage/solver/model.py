@@ -8,12 +8,13 @@ repeats weekly, so coverage, rest and consecutive days wrap around the week.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
-from coverage.solver.problem import EmailFlow, Problem, hull_segments, rest_clashes
+from coverage.solver.problem import EmailFlow, Problem, hull_segments
 
 # Objective terms in strict priority order (first matters most).
 UNCOVERED = "uncovered"
@@ -132,11 +133,14 @@ def queues_on(
 
 
 def term_values(
-    problem: Problem, shifts: list[list[Candidate]], serving: Serving
+    problem: Problem,
+    shifts: list[list[Candidate]],
+    serving: Serving,
+    on: list[list[int]] | None = None,
 ) -> dict[str, int]:
     """Every objective term of chosen shifts per agent, in model units (slots weighted
-    by each queue's priority, counts)."""
-    on = queues_on(problem, shifts, serving)
+    by each queue's priority, counts); ``on`` is their ``queues_on``, if known."""
+    on = queues_on(problem, shifts, serving) if on is None else on
     uncovered = shortfall = 0
     scale = problem.shortfall_scale
     for q, priority in enumerate(problem.priorities):
@@ -170,6 +174,18 @@ def term_values(
     return values
 
 
+def staged_terms(
+    problem: Problem,
+    stages: tuple[tuple[str, ...], ...],
+    shifts: list[list[Candidate]],
+    serving: Serving,
+    on: list[list[int]] | None = None,
+) -> list[int]:
+    """The roster's objective terms in the order of the stages, to compare rosters."""
+    values = term_values(problem, shifts, serving, on)
+    return [values[name] for stage in stages for name in stage]
+
+
 @dataclass(frozen=True)
 class Term:
     """A named objective term: its expression (in model units) and its upper bound."""
@@ -179,16 +195,25 @@ class Term:
 
 
 class RosterModel:
-    """Builds the CP-SAT model for a problem; ``with_objective=False`` keeps only hard rules."""
+    """Builds the CP-SAT model for a problem; ``with_objective=False`` keeps only hard rules.
+
+    ``outside`` counts agents on per queue and slot who are not in the problem
+    (the rest of the team, when a few agents' weeks are chosen again): the
+    coverage terms are then the whole team's.
+    """
 
     def __init__(
         self,
         problem: Problem,
         with_objective: bool = True,
         stages: tuple[tuple[str, ...], ...] = STAGES,
+        outside: Sequence[Sequence[int]] | None = None,
     ) -> None:
         self.problem = problem
         self.stages = stages
+        if outside is not None and (problem.objective == "service" or problem.emails):
+            raise ValueError("agents outside the model count only under the agents objective")
+        self.outside = outside or [[0] * problem.slots for _ in range(problem.queue_count)]
         self.model = cp_model.CpModel()
         # choices[a][d] = [(candidate, var), ...] for agent a on local day d
         self.choices: list[list[list[tuple[Candidate, cp_model.IntVar]]]] = []
@@ -263,6 +288,9 @@ class RosterModel:
         """
         problem = self.problem
         on = queues_on(problem, shifts, serving)
+        for q, row in enumerate(self.outside):
+            for t, n in enumerate(row):
+                on[q][t] += n
         for a, agent_days in enumerate(self.choices):
             chosen = {id(c) for c in shifts[a]}
             starts = {c.start_minute for c in shifts[a]}
@@ -283,7 +311,7 @@ class RosterModel:
         for (a, d), var in self.other_queues.items():
             self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
         for (q, t), var in self.on.items():
-            self.model.add_hint(var, on[q][t])
+            self.model.add_hint(var, on[q][t] - self.outside[q][t])
         if self.single:
             alone = queues_on(problem, shifts, serving, alone=True)
             for q, single in self.single.items():
@@ -301,7 +329,7 @@ class RosterModel:
             self.model.add_hint(late, table[n])
         for flow in problem.emails:
             self._hint_email(flow, on[flow.queue])
-        values = term_values(problem, shifts, serving)
+        values = term_values(problem, shifts, serving, on)
         return {name: value for name, value in values.items() if name in self.terms}
 
     def _other_queues(
@@ -391,7 +419,7 @@ class RosterModel:
     def add_min_rest(self) -> None:
         """A shift forbids any later shift starting within the rest period after its end."""
         for a, agent_days in enumerate(self.choices):
-            for d, i, later, clashes in rest_clashes(self.problem.options[a]):
+            for d, i, later, clashes in self.problem.options[a].clashes:
                 forbidden = [agent_days[later][j][1] for j in clashes]
                 self.model.add(agent_days[d][i][1] + sum(forbidden) <= 1)
 
@@ -455,11 +483,13 @@ class RosterModel:
         counted = set(problem.late_tables) if problem.objective == "service" else set()
         for flow in problem.emails:
             counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
+        outside = self.outside
         needed = [
             [
                 t
                 for t in range(slots)
-                if problem.queue_required[q][t] or problem.queue_floor[q][t] or (q, t) in counted
+                if max(problem.queue_required[q][t], problem.queue_floor[q][t]) > outside[q][t]
+                or (q, t) in counted
             ]
             for q in queues
         ]
@@ -690,8 +720,8 @@ class RosterModel:
         terms: list[cp_model.LinearExprT] = []
         upper = 0
         for (q, t), count in self.on.items():
-            target = targets[q][t]
-            if not target:
+            target = targets[q][t] - self.outside[q][t]
+            if target <= 0:
                 continue
             gap = self.model.new_int_var(0, target, f"{label}[{q},{t}]")
             self.model.add(gap + count >= target)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cached_property
 from itertools import pairwise
@@ -50,6 +50,12 @@ class AgentOptions:
     def switches(self) -> bool:
         """Whether the agent serves more than one queue, so when is a choice."""
         return len(self.queues) > 1
+
+    @cached_property
+    def clashes(self) -> tuple[tuple[int, int, int, tuple[int, ...]], ...]:
+        """The agent's ``rest_clashes``, found once for the memory estimate, the
+        bound and every model that holds the agent's rules."""
+        return tuple((d, i, later, tuple(js)) for d, i, later, js in rest_clashes(self))
 
     def kept(self, d: int) -> Candidate | None:
         """The candidate on date d that is the published shift, if there is one."""
@@ -97,6 +103,8 @@ class Problem:
     scenario: Scenario
     requirements: Requirements
     options: tuple[AgentOptions, ...]
+    # A part of a larger problem (``part``) keeps that problem's grid.
+    grid_minutes: int | None = None
 
     @classmethod
     def build(
@@ -129,8 +137,15 @@ class Problem:
         """Whether the problem re-plans a published roster (see ``Published``)."""
         return any(option.published is not None for option in self.options)
 
+    def part(self, agents: Sequence[int]) -> Problem:
+        """The same week and requirements for some of the agents, on this grid."""
+        options = tuple(self.options[a] for a in agents)
+        return replace(self, options=options, grid_minutes=self.step_minutes)
+
     @cached_property
     def step_minutes(self) -> int:
+        if self.grid_minutes is not None:
+            return self.grid_minutes
         step = self.week.interval_minutes
         for queue in self.requirements.queues:
             for minute in queue.boundaries():

@@ -35,9 +35,11 @@ from coverage.solver.model import (
     UNCOVERED,
     RosterModel,
     Serving,
+    staged_terms,
     stages_for,
     term_values,
 )
+from coverage.solver.neighbourhood import improve_together, improves_together
 from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import SERVICE_SCALE, Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status, TermGap
@@ -166,6 +168,9 @@ PATTERN_SHARE_WITH_QUEUES = 0.75
 # With agents who serve several queues, the greedy start chooses every week again
 # against the others' (see ``greedy_start``) until this share of the time limit.
 IMPROVE_SHARE = 0.3
+# After the pattern start, groups of agents choose their weeks again together
+# (``improve_together``) until this share of the time limit.
+TOGETHER_SHARE = 0.8
 
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
@@ -268,17 +273,6 @@ def solve_problem(
         if not search.run_stage(number, names):
             break
     return search.result()
-
-
-def _staged_terms(
-    problem: Problem,
-    stages: tuple[tuple[str, ...], ...],
-    shifts: list[list[Candidate]],
-    serving: Serving,
-) -> list[int]:
-    """The roster's objective terms in the order of the stages, to compare rosters."""
-    values = term_values(problem, shifts, serving)
-    return [values[name] for stage in stages for name in stage]
 
 
 class _Search:
@@ -393,6 +387,12 @@ class _Search:
             chosen = pattern_start(problem, max(0.0, seconds), feasible, fill)
             if chosen is not None:
                 serving = serve_greedily(problem, chosen)
+                if improves_together(problem):
+                    self.take_bound()
+                    chosen, serving = improve_together(
+                        problem, chosen, serving, self.stages, until(TOGETHER_SHARE),
+                        self.settings.seed, self.known,
+                    )  # fmt: skip
                 if service:
                     chosen, serving = improve_weeks(
                         problem, chosen, serving, until(PATTERN_FILL_SHARE)
@@ -403,7 +403,7 @@ class _Search:
         if switching:
             # The greedy served each agent as they were placed; the flow serves them all at once.
             again = serve_greedily(problem, chosen)
-            if _staged_terms(problem, self.stages, chosen, again) < _staged_terms(
+            if staged_terms(problem, self.stages, chosen, again) < staged_terms(
                 problem, self.stages, chosen, serving
             ):
                 serving = again
@@ -555,8 +555,8 @@ class _Search:
             # serve where they are worth most, unless that costs an objective term
             # (the serving aims at the heuristics' guide, not the email backlog).
             again = serve_again(problem, self.chosen, self.serving, rounds=2)
-            before = _staged_terms(problem, self.stages, self.chosen, self.serving)
-            if _staged_terms(problem, self.stages, self.chosen, again) <= before:
+            before = staged_terms(problem, self.stages, self.chosen, self.serving)
+            if staged_terms(problem, self.stages, self.chosen, again) <= before:
                 self.serving = again
         activities = activities_of(problem, self.chosen, self.serving)
         roster = (

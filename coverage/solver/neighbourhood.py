@@ -1,0 +1,247 @@
+"""A roster made better a few agents at a time: their weeks chosen again together,
+against what the rest of the team covers (large-neighbourhood search).
+
+The whole-week patterns' dive rounds a fractional optimum and loses a few
+agent-hours on the way; choosing one agent's week again (``improve_weeks``)
+cannot trade hours between agents. A small exact model over a handful of agents
+who could all cover a slot that is short can: one moves into the gap, another
+takes over the hours the first one leaves. Each such model has only those
+agents' hard rules and the slots where the others leave something to cover, so
+it solves in a fraction of a second, where the full model of a large team takes
+seconds to load.
+
+It applies under the agents objective without email queues, optional agents
+or a published week (``improves_together``); the full model does the rest.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+
+from coverage.shifts import Candidate
+from coverage.solver.bound import classes_of
+from coverage.solver.model import RosterModel, Serving, queue_of, queues_on, staged_terms
+from coverage.solver.problem import AgentOptions, Problem
+
+# Agents whose weeks one neighbourhood chooses again: a chain of this many to start
+# with, one more each time the search stalls, up to the most; and the seconds one
+# neighbourhood's search may take (benchmarks/README.md, "Neighbourhoods").
+GROUP_SIZE = 4
+GROUP_SIZE_AT_MOST = 8
+NEIGHBOURHOOD_SECONDS = 1.0
+# Neighbourhoods in a row that gain nothing, per agent of the team, before the
+# groups grow (and past the largest, the search gives its time to the full model).
+STALL_PER_AGENT = 0.5
+
+
+def improves_together(problem: Problem) -> bool:
+    """Whether the search applies: the agents objective, no email queue, no optional
+    agent and no published week."""
+    return (
+        problem.objective == "agents"
+        and not problem.emails
+        and not problem.replans
+        and not any(o.optional for o in problem.options)
+    )
+
+
+def improve_together(
+    problem: Problem,
+    chosen: Sequence[list[Candidate]],
+    serving: Serving,
+    stages: tuple[tuple[str, ...], ...],
+    until: float,
+    seed: int = 0,
+    known: dict[str, int] | None = None,
+) -> tuple[list[list[Candidate]], Serving]:
+    """The roster (shifts and queues per agent) with chains of agents' weeks chosen
+    again, each change kept only if the objective's terms, in the order of the
+    stages, are no worse; until ``until`` (a ``time.perf_counter`` value), until
+    the first stage's terms are at their ``known`` bounds, or until the search
+    stalls."""
+    search = _Neighbourhoods(problem, chosen, serving, stages, seed)
+    stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
+    size, stalled = GROUP_SIZE, 0
+    while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(known or {}):
+        seconds = min(NEIGHBOURHOOD_SECONDS, until - time.perf_counter())
+        if seconds <= 0.05:
+            break
+        stalled = 0 if search.step(size, seconds) else stalled + 1
+        if stalled >= stall_limit:
+            size, stalled = size + 1, 0
+    return search.chosen, search.serving
+
+
+class _Neighbourhoods:
+    """The roster so far, what it covers, and which agents could cover each slot."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        chosen: Sequence[list[Candidate]],
+        serving: Serving,
+        stages: tuple[tuple[str, ...], ...],
+        seed: int,
+    ) -> None:
+        self.problem, self.stages = problem, stages
+        self.chosen = [list(week) for week in chosen]
+        self.serving = [dict(queues) for queues in serving]
+        self.on = queues_on(problem, self.chosen, self.serving)
+        self.terms = staged_terms(problem, stages, self.chosen, self.serving, self.on)
+        self.rng = random.Random(seed)
+        self.reach: list[frozenset[int]] = [frozenset()] * len(problem.options)
+        for members in classes_of(problem):  # interchangeable agents reach the same slots
+            reach = _reach(problem, problem.options[members[0]])
+            for a in members:
+                self.reach[a] = reach
+        self.needed = [
+            [t for t, (r, f) in enumerate(zip(required, floor, strict=True)) if r or f]
+            for required, floor in zip(problem.queue_required, problem.queue_floor, strict=True)
+        ]
+
+    def at_bounds(self, known: dict[str, int]) -> bool:
+        """Whether the first stage's terms are all at their known bounds."""
+        values = dict(zip([n for stage in self.stages for n in stage], self.terms, strict=True))
+        return all(values[n] <= known.get(n, 0) for n in self.stages[0])
+
+    def group(self, size: int) -> list[int]:
+        """A chain of ``size`` agents: the first could cover a slot that is short (any
+        needed slot once none is), each next one a slot the one before works."""
+        problem, on = self.problem, self.on
+        short = [
+            (q, t)
+            for q, slots in enumerate(self.needed)
+            for t in slots
+            if on[q][t] < max(problem.queue_required[q][t], problem.queue_floor[q][t])
+        ]
+        if short:
+            q, t = self.rng.choice(short)
+        else:
+            q = self.rng.randrange(problem.queue_count)
+            if not self.needed[q]:
+                return []
+            t = self.rng.choice(self.needed[q])
+        able = self.able(q, t)
+        if not able:
+            return []
+        group = [self.rng.choice(able)]
+        while len(group) < size:
+            a = group[-1]
+            worked = [
+                (queue_of(problem, self.serving, a, u), u % problem.slots)
+                for c in self.chosen[a]
+                for u in problem.slots_of(c)
+            ]
+            if not worked:
+                break
+            others = [b for b in self.able(*self.rng.choice(worked)) if b not in group]
+            if not others:
+                break
+            group.append(self.rng.choice(others))
+        return sorted(group)
+
+    def able(self, q: int, t: int) -> list[int]:
+        """Agents who could serve queue q in slot t."""
+        return [
+            a
+            for a, option in enumerate(self.problem.options)
+            if q in option.queues and t in self.reach[a] and option.contract.minutes
+        ]
+
+    def step(self, size: int, seconds: float) -> bool:
+        """One neighbourhood of ``size`` agents; whether it made the roster strictly better."""
+        problem = self.problem
+        group = self.group(size)
+        if not group:
+            return False
+        found = choose_again(
+            problem, self.chosen, self.serving, group, self.on, self.stages, seconds,
+            self.rng.random(),
+        )  # fmt: skip
+        if found is None:
+            return False
+        trial, serving = list(self.chosen), list(self.serving)
+        on = [list(row) for row in self.on]
+        for a, week, queues in zip(group, *found, strict=True):
+            _count(problem, on, serving, a, trial[a], -1)
+            trial[a], serving[a] = week, queues
+            _count(problem, on, serving, a, week, 1)
+        terms = staged_terms(problem, self.stages, trial, serving, on)
+        if terms > self.terms:
+            return False
+        better = terms < self.terms
+        self.chosen, self.serving, self.on, self.terms = trial, serving, on, terms
+        return better
+
+
+def _count(
+    problem: Problem,
+    on: list[list[int]],
+    serving: Serving,
+    a: int,
+    week: list[Candidate],
+    n: int,
+) -> None:
+    """Add ``n`` to the queue the agent serves in every slot of the week's shifts."""
+    slots = problem.slots
+    for candidate in week:
+        for t in problem.slots_of(candidate):
+            on[queue_of(problem, serving, a, t)][t % slots] += n
+
+
+def _reach(problem: Problem, option: AgentOptions) -> frozenset[int]:
+    """The slots some candidate shift of the agent covers."""
+    reach: set[int] = set()
+    for day in option.days:
+        spans = sorted((r.start, r.stop) for r in map(problem.slots_of, day))
+        reached = -1
+        for first, stop in spans:
+            reach.update(t % problem.slots for t in range(max(first, reached), stop))
+            reached = max(reached, stop)
+    return frozenset(reach)
+
+
+def choose_again(
+    problem: Problem,
+    chosen: Sequence[list[Candidate]],
+    serving: Serving,
+    group: list[int],
+    on: list[list[int]],
+    stages: tuple[tuple[str, ...], ...],
+    seconds: float,
+    draw: float = 0.0,
+) -> tuple[list[list[Candidate]], Serving] | None:
+    """The group's best weeks and queues for the first stage against what everyone
+    else covers (``on`` counts the whole roster), from their weeks now; None if
+    none was found in time.
+
+    The model is the full one for the group alone, with the rest of the team
+    ``outside`` it, so its coverage terms are the whole team's.
+    """
+    others = [list(row) for row in on]
+    for a in group:
+        _count(problem, others, serving, a, chosen[a], -1)
+    model = RosterModel(problem.part(group), stages=stages, outside=others)
+    model.add_hint([chosen[a] for a in group], [serving[a] for a in group])
+    model.minimize_stage(stages[0])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    # Measured on these small models (benchmarks/README.md, "Neighbourhoods"): the full
+    # LP closes them, and presolve and probing cost more than they save.
+    solver.parameters.linearization_level = 2
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.random_seed = int(draw * 1_000_000)
+    code = solver.solve(model.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    weeks = [
+        [c for day in agent_days for c, var in day if solver.boolean_value(var)]
+        for agent_days in model.choices
+    ]
+    return weeks, model.serving(solver)

@@ -1,0 +1,172 @@
+"""Groups of agents choosing their weeks again together (``improve_together``).
+
+Each roster is checked by the independent validator, and the optima are worked
+out by hand.
+"""
+
+import importlib
+import time
+from datetime import datetime
+
+import pytest
+
+from coverage.models import Queue, Scenario
+from coverage.shifts import Candidate
+from coverage.solver import Problem, Status, solve
+from coverage.solver.activities import activities_of, serve_greedily
+from coverage.solver.contracts import check_contracts
+from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED, staged_terms
+from coverage.solver.neighbourhood import improve_together, improves_together
+from coverage.solver.start import improve_weeks
+from coverage.validate import validate_roster
+from tests.conftest import WEEK_OF_MARCH, WEEK_OF_OCTOBER, agent, hourly_forecast, scenario
+
+
+def day_time(start: datetime) -> int:
+    return int(6 <= start.hour < 22)
+
+
+def every_day_from(problem: Problem, a: int, hour: int) -> list[Candidate]:
+    """Agent a's week of shifts starting at ``hour`` UTC on every day."""
+    return [
+        next(c for c in day if c.shift.start_utc.hour == hour) for day in problem.options[a].days
+    ]
+
+
+def shortfall_hours(plan: Scenario, weeks: list[list[Candidate]]) -> float:
+    validation = validate_roster(plan, tuple(c.shift for week in weeks for c in week))
+    assert validation.ok, validation.violations
+    return float(validation.coverage.totals()["shortfall_agent_hours"])
+
+
+def two_agents_one_late_one_in_the_middle() -> tuple[Scenario, Problem, list[list[Candidate]]]:
+    # One agent needed 06:00-22:00 UTC every day. Ann may work 06:00-22:00 and
+    # Ben 10:00-22:00, 8 h a day on all seven days. The roster to start from has
+    # Ann late (14-22) and Ben in the middle (10-18): 06-10 is short, 4 h a day.
+    seven_days = {"weekly_hours": 56, "days_per_week": 7, "max_consecutive_days": 7}
+    team = [
+        agent("ann", earliest_start=6 * 60, start_step_minutes=60, **seven_days),
+        agent("ben", earliest_start=10 * 60, start_step_minutes=60, **seven_days),
+    ]
+    plan = scenario(team, day_time, min_agents=0)
+    problem = Problem.build(plan)
+    return plan, problem, [every_day_from(problem, 0, 14), every_day_from(problem, 1, 10)]
+
+
+def test_two_agents_trade_shifts_to_close_a_gap_neither_closes_by_moving_alone() -> None:
+    # Moving one agent alone cannot help: Ann covers 8 of the 16 hours Ben's
+    # 10-18 leaves, 06-10 or 18-22, never both; Ben's 8 hours within 10-22 leave
+    # 06-10 to Ann's late shift. Together, Ann early (06-14) and Ben late
+    # (14-22) cover every hour: 28 agent-hours short becomes 0.
+    plan, problem, start = two_agents_one_late_one_in_the_middle()
+    assert shortfall_hours(plan, start) == 28
+    alone, _ = improve_weeks(problem, start, [{}, {}], time.perf_counter() + 10)
+    assert shortfall_hours(plan, alone) == 28
+    together, _ = improve_together(problem, start, [{}, {}], STAGES, time.perf_counter() + 10)
+    assert shortfall_hours(plan, together) == 0
+    assert [{c.shift.start_utc.hour for c in week} for week in together] == [{6}, {14}]
+
+
+def test_a_roster_at_its_known_bound_is_returned_as_it_is() -> None:
+    # Told that 28 short slots is the best there is, the search has nothing to do.
+    _, problem, start = two_agents_one_late_one_in_the_middle()
+    known = {UNCOVERED: 0, SHORTFALL: 28}
+    until = time.perf_counter() + 10
+    assert improve_together(problem, start, [{}, {}], STAGES, until, known=known)[0] == start
+
+
+def test_groups_chosen_again_keep_every_rule_with_flexible_lengths_and_odd_zones() -> None:
+    # The October week (Europe back on winter time, the US changing on Sunday):
+    # Kolkata (+5:30) with 6-10 h shifts, Kathmandu (+5:45), Adelaide (+10:30)
+    # with 12 h rest and at most 4 days in a row, New York across its change.
+    # From the weeks the contract check found, every change keeps every hard
+    # rule and never makes the objective's terms worse.
+    flexible = {"shift_hours": [6, 7, 8, 9, 10]}
+    strict = {"min_rest_hours": 12, "max_consecutive_days": 4, "weekly_hours": 32}
+    team = (
+        [agent(f"in{n}", "Asia/Kolkata", **flexible) for n in range(5)]
+        + [agent(f"np{n}", "Asia/Kathmandu") for n in range(3)]
+        + [agent(f"au{n}", "Australia/Adelaide", **strict) for n in range(4)]
+        + [agent(f"us{n}", "America/New_York", **flexible) for n in range(4)]
+    )
+    plan = scenario(team, lambda s: 3 if 12 <= s.hour < 20 else 1, week_start=WEEK_OF_OCTOBER)
+    problem = Problem.build(plan)
+    start = check_contracts(problem)
+    serving: list[dict[int, int]] = [{} for _ in team]
+    together, _ = improve_together(problem, start, serving, STAGES, time.perf_counter() + 5, seed=3)
+    before = staged_terms(problem, STAGES, start, serving)
+    after = staged_terms(problem, STAGES, together, serving)
+    assert after < before
+    assert shortfall_hours(plan, together) < shortfall_hours(plan, start)
+    worked = {a.id: sum(c.minutes for c in week) for a, week in zip(team, together, strict=True)}
+    assert worked == {a.id: a.rules.weekly_hours * 60 for a in team}
+
+
+def test_chains_with_agents_of_two_queues_keep_every_rule_and_the_shortest_block() -> None:
+    # English 24/7 and German 07:00-19:00 UTC on weekdays, two needed in each;
+    # four English agents, two German and three who speak both, in Dublin,
+    # Berlin (30-minute starts) and Kathmandu (+5:45, a 15-minute grid), with
+    # 60-minute blocks at the least. From the contract check's weeks, served
+    # by the min-cost flow, every change keeps every hard rule and every block,
+    # and the terms never get worse.
+    def german_hours(start: datetime) -> int:
+        return 2 if start.weekday() < 5 and 7 <= start.hour < 19 else 0
+
+    blocks = {"min_activity_minutes": 60}
+    team = (
+        [agent(f"en{n}", "Europe/Dublin", **blocks).replace(skills=("en",)) for n in range(4)]
+        + [agent(f"de{n}", "Europe/Berlin", **blocks).replace(skills=("de",)) for n in range(2)]
+        + [
+            agent(f"np{n}", "Asia/Kathmandu", **blocks).replace(skills=("en", "de"))
+            for n in range(3)
+        ]
+    )
+    queues = (
+        Queue(name="en", forecast=hourly_forecast(2)),
+        Queue(name="de", forecast=hourly_forecast(german_hours)),
+    )
+    plan = Scenario(name="queues", week_start=WEEK_OF_MARCH, agents=tuple(team), queues=queues)
+    problem = Problem.build(plan)
+    assert improves_together(problem) and problem.step_minutes == 15
+    start = check_contracts(problem)
+    serving = serve_greedily(problem, start)
+    together, queues_then = improve_together(
+        problem, start, serving, STAGES, time.perf_counter() + 5, seed=1
+    )
+    before = staged_terms(problem, STAGES, start, serving)
+    assert staged_terms(problem, STAGES, together, queues_then) < before
+    roster = tuple(c.shift for week in together for c in week)
+    activities = activities_of(problem, together, queues_then)
+    validation = validate_roster(plan, roster, activities=activities)
+    assert validation.ok, validation.violations
+
+
+def test_the_service_objective_is_left_to_the_full_model() -> None:
+    # Contacts late depend on the whole team at once in each slot; the small
+    # models count agents, so under the service objective the search does not apply.
+    plan, problem, _ = two_agents_one_late_one_in_the_middle()
+    assert improves_together(problem)
+    service = plan.replace(solver=plan.solver.replace(objective="service"))
+    assert not improves_together(Problem.build(service))
+
+
+def test_a_plan_whose_first_roster_is_short_is_closed_by_the_chains_before_the_full_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The two agents go through the large-team path with the pattern start
+    # replaced by the roster above (28 agent-hours short). The chains close it
+    # to the LP bound of 0, so the coverage stage is proven without a search.
+    plan, _, _ = two_agents_one_late_one_in_the_middle()
+
+    def late_and_middle(problem: Problem, *rest: object) -> list[list[Candidate]]:
+        return [every_day_from(problem, 0, 14), every_day_from(problem, 1, 10)]
+
+    search = importlib.import_module("coverage.solver.solve")  # the module, not the function
+    monkeypatch.setattr(search, "PATTERNS_FROM_WITH_SEVERAL_LENGTHS", 1)
+    monkeypatch.setattr(search, "PATTERNS_FROM", 1)
+    monkeypatch.setattr(search, "pattern_start", late_and_middle)
+    result = solve(plan, time_limit=20, workers=1, seed=0)
+    assert result.terms["shortfall"] == 0
+    coverage_stage = result.stages[0]
+    assert coverage_stage.status is Status.OPTIMAL and coverage_stage.seconds == 0
+    assert validate_roster(plan, result.roster).ok
