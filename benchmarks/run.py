@@ -271,6 +271,11 @@ def run_one(
     within_1 = None
     if bound and bound.shortfall_agent_hours is not None and shortfall is not None:
         above = above_bound(shortfall, bound.shortfall_agent_hours)
+    if above is not None and not result.weights:
+        # No full model (it could not be built in the time left): the first roster
+        # is the answer, and it is within 1 % when it is done, or never.
+        within_1 = round(result.build_seconds, 2) if above <= 0.01 else None
+    elif above is not None and bound is not None and bound.shortfall_agent_hours is not None:
         # Stage-1 objective = uncovered x ratio + shortfall, in grid slots.
         ratio = result.weights[UNCOVERED] // result.weights[SHORTFALL]
         per_hour = 60 / result.grid_minutes

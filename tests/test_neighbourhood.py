@@ -75,6 +75,36 @@ def test_a_roster_at_its_known_bound_is_returned_as_it_is() -> None:
     assert improve_together(problem, start, [{}, {}], STAGES, until, known=known)[0] == start
 
 
+def test_once_the_week_is_covered_two_agents_swap_days_to_keep_one_start_time_each() -> None:
+    # One agent needed 06:00-22:00 UTC every day; Ann and Ben may both work
+    # 06-22, 8 h on all seven days, with no rest rule. The start covers every
+    # hour but alternates: Ann early on Monday, Wednesday, Friday and Sunday and
+    # late on the other days, Ben the other way round: 2 start times each, 2
+    # beyond the first. Neither can change a day alone without leaving a
+    # half-day short; together, one early all week and one late all week: 0.
+    seven_days = {"weekly_hours": 56, "days_per_week": 7, "max_consecutive_days": 7}
+    rules = {"earliest_start": 6 * 60, "start_step_minutes": 60, "min_rest_hours": 0}
+    team = [agent("ann", **rules, **seven_days), agent("ben", **rules, **seven_days)]
+    plan = scenario(team, day_time, min_agents=0)
+    problem = Problem.build(plan)
+
+    def alternating(a: int) -> list[Candidate]:
+        hours = [6 if (d + a) % 2 == 0 else 14 for d in range(7)]
+        return [
+            next(c for c in day if c.shift.start_utc.hour == h)
+            for day, h in zip(problem.options[a].days, hours, strict=True)
+        ]
+
+    start = [alternating(0), alternating(1)]
+    serving: list[dict[int, int]] = [{}, {}]
+    assert staged_terms(problem, STAGES, start, serving) == [0, 0, 2]
+    until = time.perf_counter() + 10
+    together, _ = improve_together(problem, start, serving, STAGES, until, stage=1)
+    assert staged_terms(problem, STAGES, together, serving) == [0, 0, 0]
+    assert shortfall_hours(plan, together) == 0
+    assert sorted(len({c.shift.start_utc.hour for c in week}) for week in together) == [1, 1]
+
+
 def test_groups_chosen_again_keep_every_rule_with_flexible_lengths_and_odd_zones() -> None:
     # The October week (Europe back on winter time, the US changing on Sunday):
     # Kolkata (+5:30) with 6-10 h shifts, Kathmandu (+5:45), Adelaide (+10:30)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -57,20 +57,23 @@ def improve_together(
     until: float,
     seed: int = 0,
     known: dict[str, int] | None = None,
+    stage: int = 0,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> tuple[list[list[Candidate]], Serving]:
     """The roster (shifts and queues per agent) with chains of agents' weeks chosen
-    again, each change kept only if the objective's terms, in the order of the
-    stages, are no worse; until ``until`` (a ``time.perf_counter`` value), until
-    the first stage's terms are at their ``known`` bounds, or until the search
-    stalls."""
+    again for one stage of the objective, the earlier stages held; each change is
+    kept only if the terms, in the order of the stages, are no worse. Until
+    ``until`` (a ``time.perf_counter`` value), until the stage's terms are at their
+    ``known`` bounds (0 when not known), until chains of the most agents stall, or
+    until ``stopped()`` (Ctrl-C)."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE, 0
-    while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(known or {}):
+    while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
         seconds = min(NEIGHBOURHOOD_SECONDS, until - time.perf_counter())
-        if seconds <= 0.05:
+        if seconds <= 0.05 or stopped():
             break
-        stalled = 0 if search.step(size, seconds) else stalled + 1
+        stalled = 0 if search.step(stage, size, seconds) else stalled + 1
         if stalled >= stall_limit:
             size, stalled = size + 1, 0
     return search.chosen, search.serving
@@ -103,15 +106,20 @@ class _Neighbourhoods:
             for required, floor in zip(problem.queue_required, problem.queue_floor, strict=True)
         ]
 
-    def at_bounds(self, known: dict[str, int]) -> bool:
-        """Whether the first stage's terms are all at their known bounds."""
+    def at_bounds(self, stage: int, known: dict[str, int]) -> bool:
+        """Whether the stage's terms are all at their known bounds (0 if unknown)."""
         values = dict(zip([n for stage in self.stages for n in stage], self.terms, strict=True))
-        return all(values[n] <= known.get(n, 0) for n in self.stages[0])
+        return all(values[n] <= known.get(n, 0) for n in self.stages[stage])
 
-    def group(self, size: int) -> list[int]:
-        """A chain of ``size`` agents: the first could cover a slot that is short (any
-        needed slot once none is), each next one a slot the one before works."""
+    def first_of_chain(self, stage: int) -> int | None:
+        """For the coverage stage an agent who could serve a slot that is short (any
+        needed slot once none is); for a later one, an agent with several start times."""
         problem, on = self.problem, self.on
+        if stage > 0:
+            varied = [
+                a for a, week in enumerate(self.chosen) if len({c.start_minute for c in week}) > 1
+            ]
+            return self.rng.choice(varied) if varied else None
         short = [
             (q, t)
             for q, slots in enumerate(self.needed)
@@ -123,12 +131,19 @@ class _Neighbourhoods:
         else:
             q = self.rng.randrange(problem.queue_count)
             if not self.needed[q]:
-                return []
+                return None
             t = self.rng.choice(self.needed[q])
         able = self.able(q, t)
-        if not able:
+        return self.rng.choice(able) if able else None
+
+    def group(self, stage: int, size: int) -> list[int]:
+        """A chain of ``size`` agents: the first from ``first_of_chain``, each next one
+        an agent who could serve a slot the one before works."""
+        problem = self.problem
+        first = self.first_of_chain(stage)
+        if first is None:
             return []
-        group = [self.rng.choice(able)]
+        group = [first]
         while len(group) < size:
             a = group[-1]
             worked = [
@@ -152,15 +167,16 @@ class _Neighbourhoods:
             if q in option.queues and t in self.reach[a] and option.contract.minutes
         ]
 
-    def step(self, size: int, seconds: float) -> bool:
-        """One neighbourhood of ``size`` agents; whether it made the roster strictly better."""
+    def step(self, stage: int, size: int, seconds: float) -> bool:
+        """One neighbourhood of ``size`` agents for the stage; whether it made the
+        roster strictly better."""
         problem = self.problem
-        group = self.group(size)
+        group = self.group(stage, size)
         if not group:
             return False
         found = choose_again(
             problem, self.chosen, self.serving, group, self.on, self.stages, seconds,
-            self.rng.random(),
+            stage, self.rng.random(),
         )  # fmt: skip
         if found is None:
             return False
@@ -213,11 +229,12 @@ def choose_again(
     on: list[list[int]],
     stages: tuple[tuple[str, ...], ...],
     seconds: float,
+    stage: int = 0,
     draw: float = 0.0,
 ) -> tuple[list[list[Candidate]], Serving] | None:
-    """The group's best weeks and queues for the first stage against what everyone
-    else covers (``on`` counts the whole roster), from their weeks now; None if
-    none was found in time.
+    """The group's best weeks and queues for one stage, the earlier stages held at
+    what they are now, against what everyone else covers (``on`` counts the whole
+    roster), from their weeks now; None if none was found in time.
 
     The model is the full one for the group alone, with the rest of the team
     ``outside`` it, so its coverage terms are the whole team's.
@@ -226,8 +243,10 @@ def choose_again(
     for a in group:
         _count(problem, others, serving, a, chosen[a], -1)
     model = RosterModel(problem.part(group), stages=stages, outside=others)
-    model.add_hint([chosen[a] for a in group], [serving[a] for a in group])
-    model.minimize_stage(stages[0])
+    now = model.add_hint([chosen[a] for a in group], [serving[a] for a in group])
+    for earlier in stages[:stage]:
+        model.hold_stage(earlier, model.stage_value(earlier, now))
+    model.minimize_stage(stages[stage])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = seconds
@@ -237,6 +256,7 @@ def choose_again(
     solver.parameters.cp_model_presolve = False
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.random_seed = int(draw * 1_000_000)
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (``stopped``)
     code = solver.solve(model.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

@@ -6,12 +6,13 @@ the hiring flow needs (optional agents, stage order, a cap on hires).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -171,6 +172,23 @@ IMPROVE_SHARE = 0.3
 # After the pattern start, groups of agents choose their weeks again together
 # (``improve_together``) until this share of the time limit.
 TOGETHER_SHARE = 0.8
+# In a later stage (the start-time tie-breaker), the chains take this share of the
+# time left before CP-SAT searches from their roster.
+TOGETHER_STAGE_SHARE = 0.8
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets(stopped: threading.Event, interruptible: bool) -> Iterator[None]:
+    """With ``interruptible`` (in the main thread), Ctrl-C sets ``stopped`` instead of
+    raising, for a search in Python that checks it between steps."""
+    if not interruptible or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _hint_solution(model: RosterModel, solver: cp_model.CpSolver) -> None:
@@ -389,10 +407,11 @@ class _Search:
                 serving = serve_greedily(problem, chosen)
                 if improves_together(problem):
                     self.take_bound()
-                    chosen, serving = improve_together(
-                        problem, chosen, serving, self.stages, until(TOGETHER_SHARE),
-                        self.settings.seed, self.known,
-                    )  # fmt: skip
+                    stop = until(TOGETHER_SHARE)
+                    if self.build_reserve / 2 <= limit - self.elapsed():
+                        # A full model that can still be built keeps its time.
+                        stop = min(stop, self.started + limit - self.build_reserve)
+                    chosen, serving = self.chains(chosen, serving, 0, stop)
                 if service:
                     chosen, serving = improve_weeks(
                         problem, chosen, serving, until(PATTERN_FILL_SHARE)
@@ -408,6 +427,20 @@ class _Search:
             ):
                 serving = again
         return chosen, serving
+
+    def chains(
+        self, chosen: list[list[Candidate]], serving: Serving, stage: int, until: float
+    ) -> tuple[list[list[Candidate]], Serving]:
+        """The roster with chains of agents' weeks chosen again for one stage (see
+        ``improve_together``); Ctrl-C ends them and marks the search interrupted."""
+        stopped = threading.Event()
+        with _ctrl_c_sets(stopped, self.interruptible):
+            found = improve_together(
+                self.problem, chosen, serving, self.stages, until, self.settings.seed,
+                self.known, stage, stopped.is_set,
+            )  # fmt: skip
+        self.interrupted = self.interrupted or stopped.is_set()
+        return found
 
     def build(
         self,
@@ -470,6 +503,17 @@ class _Search:
             if not last:
                 model.hold_stage(names, reached)
             return True
+        if number > 0 and self.found and not self.by_work and improves_together(self.problem):
+            # Chains of agents first, then CP-SAT from their roster: on the start-time
+            # tie-breaker they find far more in the same time (benchmarks/README.md,
+            # "Neighbourhoods").
+            until = time.perf_counter() + TOGETHER_STAGE_SHARE * (self.limit - self.elapsed())
+            self.chosen, self.serving = self.chains(self.chosen, self.serving, number, until)
+            model.model.clear_hints()  # type: ignore[no-untyped-call]
+            self.values = model.add_hint(self.chosen, self.serving)
+            if self.interrupted:
+                self.proven = False
+                return False
         solver = self._solver(number, last)
         model.minimize_stage(names)
         callback = None
