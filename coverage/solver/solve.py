@@ -503,7 +503,10 @@ class _Search:
             if not last:
                 model.hold_stage(names, reached)
             return True
-        if number > 0 and self.found and not self.by_work and improves_together(self.problem):
+        stage_started = time.perf_counter()
+        chained = number > 0 and self.found and not self.by_work
+        chained = chained and improves_together(self.problem)
+        if chained:
             # Chains of agents first, then CP-SAT from their roster: on the start-time
             # tie-breaker they find far more in the same time (benchmarks/README.md,
             # "Neighbourhoods").
@@ -519,7 +522,6 @@ class _Search:
         callback = None
         if self.on_progress:
             callback = _ProgressReporter(" + ".join(names), self.on_progress, self.elapsed())
-        stage_started = time.perf_counter()
         code, stopped = _run(solver, model.model, callback, self.interruptible)
         self.interrupted = self.interrupted or stopped
         self.work_done += solver.deterministic_time
@@ -528,6 +530,16 @@ class _Search:
         objective = solver.objective_value if found else None
         bound = solver.best_objective_bound if found else None
         seconds = time.perf_counter() - stage_started
+        if not found and chained:
+            # CP-SAT found nothing in its share: the stage ends at the chains' roster.
+            reached = model.stage_value(names, self.values)
+            at_least = model.stage_value(names, {n: self.bounds.get(n, 0) for n in names})
+            outcome = StageOutcome(names, Status.FEASIBLE, reached, at_least, seconds)
+            self.outcomes.append(outcome)
+            self.proven = False
+            if not last:
+                model.hold_stage(names, reached)
+            return True
         self.outcomes.append(StageOutcome(names, status, objective, bound, seconds))
         if not found:
             self.proven = False  # keep the previous stage's roster (or the first one)
