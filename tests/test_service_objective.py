@@ -110,6 +110,13 @@ def test_both_objectives_leave_the_same_agent_hours_short_here() -> None:
     assert agents_result.terms["shortfall"] == service_result.terms["shortfall"] == 2.0
 
 
+def test_the_tie_breaker_holds_the_coverage_stage_at_its_exact_value() -> None:
+    # CP-SAT reports this coverage stage's optimum as 1022531.9999999999, a
+    # double; held at its integer part, the start-time stage was infeasible.
+    result, _ = solve_and_validate(phone_team("service", 2, 13, 22))
+    assert [stage.status for stage in result.stages] == [Status.OPTIMAL, Status.OPTIMAL]
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     agents=st.integers(1, 4),

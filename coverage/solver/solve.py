@@ -562,7 +562,9 @@ class _Search:
         ]
         self.serving = model.serving(solver)
         if not last:
-            model.hold_stage(names, int(solver.objective_value))
+            # The stage's exact value: CP-SAT reports its objective as a double, which
+            # can fall just below the whole number it is (1022531.9999999999).
+            model.hold_stage(names, model.stage_value(names, self.values))
             _hint_solution(model, solver)
         return True
 
