@@ -121,15 +121,26 @@ def queues_on(
 ) -> list[list[int]]:
     """Agents serving each queue in each fine slot, for chosen shifts and serving per
     agent; with ``alone``, only agents who serve one queue."""
-    slots = problem.slots
-    on = [[0] * slots for _ in range(problem.queue_count)]
+    on = [[0] * problem.slots for _ in range(problem.queue_count)]
     for a, agent_shifts in enumerate(shifts):
-        if alone and problem.options[a].switches:
-            continue
-        for candidate in agent_shifts:
-            for t in problem.slots_of(candidate):
-                on[queue_of(problem, serving, a, t)][t % slots] += 1
+        if not (alone and problem.options[a].switches):
+            count_on(problem, on, serving, a, agent_shifts)
     return on
+
+
+def count_on(
+    problem: Problem,
+    on: list[list[int]],
+    serving: Serving,
+    a: int,
+    shifts: Sequence[Candidate],
+    n: int = 1,
+) -> None:
+    """Add ``n`` agents to ``on`` (per queue and slot) where agent a works ``shifts``."""
+    slots = problem.slots
+    for candidate in shifts:
+        for t in problem.slots_of(candidate):
+            on[queue_of(problem, serving, a, t)][t % slots] += n
 
 
 def term_values(
@@ -368,6 +379,13 @@ class RosterModel:
         if flow.queue in self.email_excess:
             excess = max(0, sum(overdue.values()) - flow.allowance)
             self.model.add_hint(self.email_excess[flow.queue], excess)
+
+    def weeks(self, solver: cp_model.CpSolver) -> list[list[Candidate]]:
+        """The shifts each agent works in a solution."""
+        return [
+            [c for day in agent_days for c, var in day if solver.boolean_value(var)]
+            for agent_days in self.choices
+        ]
 
     def serving(self, solver: cp_model.CpSolver) -> Serving:
         """The queue each agent serves in each slot of their shifts, in a solution."""

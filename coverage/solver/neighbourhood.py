@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
 from coverage.solver.bound import classes_of
-from coverage.solver.model import RosterModel, Serving, queue_of, queues_on, staged_terms
+from coverage.solver.model import RosterModel, Serving, count_on, queue_of, queues_on, staged_terms
 from coverage.solver.problem import AgentOptions, Problem
 
 # Agents whose weeks one neighbourhood chooses again: a chain of this many to start
@@ -183,30 +183,15 @@ class _Neighbourhoods:
         trial, serving = list(self.chosen), list(self.serving)
         on = [list(row) for row in self.on]
         for a, week, queues in zip(group, *found, strict=True):
-            _count(problem, on, serving, a, trial[a], -1)
+            count_on(problem, on, serving, a, trial[a], -1)
             trial[a], serving[a] = week, queues
-            _count(problem, on, serving, a, week, 1)
+            count_on(problem, on, serving, a, week)
         terms = staged_terms(problem, self.stages, trial, serving, on)
         if terms > self.terms:
             return False
         better = terms < self.terms
         self.chosen, self.serving, self.on, self.terms = trial, serving, on, terms
         return better
-
-
-def _count(
-    problem: Problem,
-    on: list[list[int]],
-    serving: Serving,
-    a: int,
-    week: list[Candidate],
-    n: int,
-) -> None:
-    """Add ``n`` to the queue the agent serves in every slot of the week's shifts."""
-    slots = problem.slots
-    for candidate in week:
-        for t in problem.slots_of(candidate):
-            on[queue_of(problem, serving, a, t)][t % slots] += n
 
 
 def _reach(problem: Problem, option: AgentOptions) -> frozenset[int]:
@@ -241,7 +226,7 @@ def choose_again(
     """
     others = [list(row) for row in on]
     for a in group:
-        _count(problem, others, serving, a, chosen[a], -1)
+        count_on(problem, others, serving, a, chosen[a], -1)
     model = RosterModel(problem.part(group), stages=stages, outside=others)
     now = model.add_hint([chosen[a] for a in group], [serving[a] for a in group])
     for earlier in stages[:stage]:
@@ -260,8 +245,4 @@ def choose_again(
     code = solver.solve(model.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    weeks = [
-        [c for day in agent_days for c, var in day if solver.boolean_value(var)]
-        for agent_days in model.choices
-    ]
-    return weeks, model.serving(solver)
+    return model.weeks(solver), model.serving(solver)

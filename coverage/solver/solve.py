@@ -556,10 +556,7 @@ class _Search:
             )
         if status is Status.OPTIMAL:
             self.bounds.update({n: self.values[n] for n in names})
-        self.chosen = [
-            [c for day in agent_days for c, var in day if solver.boolean_value(var)]
-            for agent_days in model.choices
-        ]
+        self.chosen = model.weeks(solver)
         self.serving = model.serving(solver)
         if not last:
             # The stage's exact value: CP-SAT reports its objective as a double, which
