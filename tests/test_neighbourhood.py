@@ -9,17 +9,31 @@ import time
 from datetime import datetime
 
 import pytest
+from ortools.sat.python import cp_model
 
-from coverage.models import Queue, Scenario
+from coverage.models import Queue, Scenario, SolverSettings
 from coverage.shifts import Candidate
 from coverage.solver import Problem, Status, solve
 from coverage.solver.activities import activities_of, serve_greedily
 from coverage.solver.contracts import check_contracts
-from coverage.solver.model import SHORTFALL, STAGES, UNCOVERED, staged_terms
+from coverage.solver.model import (
+    LATE,
+    SERVICE_STAGES,
+    SHORTFALL,
+    STAGES,
+    UNCOVERED,
+    RosterModel,
+    count_on,
+    queues_on,
+    staged_terms,
+    term_values,
+)
 from coverage.solver.neighbourhood import improve_together, improves_together
+from coverage.solver.problem import SERVICE_SCALE
 from coverage.solver.start import improve_weeks
 from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, WEEK_OF_OCTOBER, agent, hourly_forecast, scenario
+from tests.test_channels import contacts_forecast
 
 
 def day_time(start: datetime) -> int:
@@ -171,13 +185,90 @@ def test_chains_with_agents_of_two_queues_keep_every_rule_and_the_shortest_block
     assert validation.ok, validation.violations
 
 
-def test_the_service_objective_is_left_to_the_full_model() -> None:
-    # Contacts late depend on the whole team at once in each slot; the small
-    # models count agents, so under the service objective the search does not apply.
-    plan, problem, _ = two_agents_one_late_one_in_the_middle()
+def test_under_the_service_objective_two_agents_move_to_the_peak_where_neither_gains_alone() -> (
+    None
+):
+    # Two agents with one hour each, at 09:00 or 10:00 on Monday; 2 calls at 09:00
+    # and 12 at 10:00 (hand-checked in tests/test_service_objective.py). Both at
+    # 09:00: 0.0329 late at 09:00 (Erlang C, two agents on 0.2 Erlang) plus all 12
+    # at 10:00, 12.0329. Either alone to 10:00: one on each, 0.3826 + 12 = 12.3826,
+    # worse. Both to 10:00: 2 + 5.1653 = 7.1653, the optimum.
+    from tests.test_service_objective import late_at, phone_team
+
+    problem = Problem.build(phone_team("service"))
     assert improves_together(problem)
-    service = plan.replace(solver=plan.solver.replace(objective="service"))
-    assert not improves_together(Problem.build(service))
+    at_nine = [[every_day_from(problem, a, 9)[0]] for a in range(2)]
+    serving: list[dict[int, int]] = [{}, {}]
+    late = [*SERVICE_STAGES[0]].index(LATE)
+
+    def calls_late(weeks: list[list[Candidate]]) -> float:
+        return staged_terms(problem, SERVICE_STAGES, weeks, serving)[late] / SERVICE_SCALE
+
+    at_ten = [[every_day_from(problem, a, 10)[0]] for a in range(2)]
+    assert calls_late(at_nine) == pytest.approx(late_at(2, 2) + 12, abs=1e-3)
+    assert late_at(2, 2) == pytest.approx(0.0329, abs=1e-4)
+    assert calls_late([at_nine[0], at_ten[1]]) == pytest.approx(12.3826, abs=1e-3)
+    until = time.perf_counter() + 10
+    together, _ = improve_together(problem, at_nine, serving, SERVICE_STAGES, until)
+    assert [c.shift.start_utc.hour for week in together for c in week] == [10, 10]
+    assert calls_late(together) == pytest.approx(7.1653, abs=1e-3)
+
+
+@pytest.mark.parametrize("short_of_email", [False, True])
+def test_a_part_s_model_counts_the_whole_team_s_late_calls_and_email_backlog(
+    short_of_email: bool,
+) -> None:
+    # Ann, Ben and Cat serve phone and email, one 8-hour shift on Monday from
+    # 08:00, 09:00 and 10:00 UTC; 2 calls at 09:00 and 12 at 10:00, 12 emails
+    # (2 hours of work) at 09:00. Ann answers email all day, the others the
+    # phone; short of email, Ann answers it only 08:00-09:00, then the phone, and
+    # the week drops an hour of its work. For every agent alone and every pair, the model of
+    # that part with the others outside it has the whole roster's coverage
+    # terms, contacts late (Cat is on at 10:00 outside Ben's part) and email.
+    from tests.test_channels import email_team
+    from tests.test_service_objective import PHONE, at_nine_and_ten
+
+    phone = Queue(
+        name="phone",
+        forecast=contacts_forecast(at_nine_and_ten(2, 12), 360),
+        staffing=PHONE.replace(min_agents=0),
+    )
+    one_day = {"weekly_hours": 8, "days_per_week": 1, "earliest_start": "08:00"}
+    team = tuple(
+        agent(name, **one_day).replace(skills=("phone", "email")) for name in ("ann", "ben", "cat")
+    )
+    plan = email_team().replace(
+        agents=team,
+        queues=(phone, *email_team().queues),
+        solver=SolverSettings(objective="service"),
+    )
+    problem = Problem.build(plan)
+    weeks = [[every_day_from(problem, a, 8 + a)[0]] for a in range(3)]
+    email = 1
+    serving: list[dict[int, int]] = []
+    for a, week in enumerate(weeks):
+        slots = problem.slots_of(week[0])
+        on_email = slots[: 60 // problem.step_minutes] if short_of_email else slots
+        serving.append({t: email if a == 0 and t in on_email else 0 for t in slots})
+    whole = term_values(problem, weeks, serving)
+    everyone = queues_on(problem, weeks, serving)
+    flow = problem.emails[0]
+    assert flow.overdue(everyone[email])[1] == (3600 if short_of_email else 0)
+    nine, ten = (hour * 60 // problem.step_minutes for hour in (9, 10))
+    on_the_phone = (2, 3) if short_of_email else (1, 2)
+    assert (everyone[0][nine], everyone[0][ten]) == on_the_phone  # Monday
+    for group in ([0], [1], [2], [0, 1], [0, 2], [1, 2]):
+        others = [list(row) for row in everyone]
+        for a in group:
+            count_on(problem, others, serving, a, weeks[a], -1)
+        model = RosterModel(problem.part(group), stages=SERVICE_STAGES, outside=others)
+        hinted = model.add_hint([weeks[a] for a in group], [serving[a] for a in group])
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        assert solver.solve(model.model) == cp_model.OPTIMAL
+        for name in (UNCOVERED, SHORTFALL, LATE):
+            assert solver.value(model.terms[name].expression) == whole[name] == hinted[name]
 
 
 def test_a_plan_whose_first_roster_is_short_is_closed_by_the_chains_before_the_full_model(

@@ -210,7 +210,7 @@ class RosterModel:
 
     ``outside`` counts agents on per queue and slot who are not in the problem
     (the rest of the team, when a few agents' weeks are chosen again): the
-    coverage terms are then the whole team's.
+    coverage, contacts-late and email terms are then the whole team's.
     """
 
     def __init__(
@@ -222,8 +222,6 @@ class RosterModel:
     ) -> None:
         self.problem = problem
         self.stages = stages
-        if outside is not None and (problem.objective == "service" or problem.emails):
-            raise ValueError("agents outside the model count only under the agents objective")
         self.outside = outside or [[0] * problem.slots for _ in range(problem.queue_count)]
         self.model = cp_model.CpModel()
         # choices[a][d] = [(candidate, var), ...] for agent a on local day d
@@ -233,7 +231,8 @@ class RosterModel:
         # Auxiliary variables, kept so that a hint can give every variable a value.
         # serve[a][q, t]: agent a (who serves several queues) serves queue q in slot t.
         self.serve: list[dict[tuple[int, int], cp_model.IntVar]] = [{} for _ in problem.options]
-        self.on: dict[tuple[int, int], cp_model.IntVar] = {}  # agents serving queue q in slot t
+        # Agents serving queue q in slot t (0 where none of the model's agents can).
+        self.on: dict[tuple[int, int], cp_model.IntVar | int] = {}
         # single[q][t]: agents who serve only queue q, on in slot t (see ``add_coverage``)
         self.single: dict[int, dict[int, cp_model.IntVar]] = {}
         self.missing: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -321,8 +320,9 @@ class RosterModel:
                 self.model.add_hint(var, serving[a].get(t) == q)
         for (a, d), var in self.other_queues.items():
             self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
-        for (q, t), var in self.on.items():
-            self.model.add_hint(var, on[q][t] - self.outside[q][t])
+        for (q, t), count in self.on.items():
+            if not isinstance(count, int):
+                self.model.add_hint(count, on[q][t] - self.outside[q][t])
         if self.single:
             alone = queues_on(problem, shifts, serving, alone=True)
             for q, single in self.single.items():
@@ -334,8 +334,8 @@ class RosterModel:
         for (q, t), var in self.short.items():
             self.model.add_hint(var, max(0, problem.queue_required[q][t] - on[q][t]))
         for (q, t), (late, capped) in self.late.items():
-            table = problem.late_tables[q, t]
-            n = min(on[q][t], len(table) - 1)
+            table = self.late_table(q, t)
+            n = min(on[q][t] - self.outside[q][t], len(table) - 1)
             self.model.add_hint(capped, n)
             self.model.add_hint(late, table[n])
         for flow in problem.emails:
@@ -353,32 +353,23 @@ class RosterModel:
         )
 
     def _hint_email(self, flow: EmailFlow, on: list[int]) -> None:
-        """The email flow's variables as first in, first out leaves them (no hint
-        when the week cannot do its work: the search places the drops)."""
-        variables = self.email_vars.get(flow.queue)
-        overdue, dropped = flow.overdue(on)
+        """The email flow's variables as first in, first out leaves them (work the
+        week cannot do dropped as it arrives, earliest first)."""
+        overdue, all_dropped = flow.overdue(on)
         if flow.queue in self.email_short:
-            self.model.add_hint(self.email_short[flow.queue], 1 if dropped else 0)
-        if variables is None or dropped:
-            return
-        done_in = variables["done"]
-        waiting = 0
-        for week in range(2):  # the second pass is the steady state
-            for t in range(self.problem.slots):
-                available = waiting + flow.arrivals[t]
-                done = min(available, flow.capacity[t] * on[t]) if t in done_in else 0
-                waiting = available - done
-                if week:
-                    if t in done_in:
-                        self.model.add_hint(done_in[t], done)
-                    self.model.add_hint(variables["backlog"][t], waiting)
-        for var in variables["dropped"].values():
-            self.model.add_hint(var, 0)
-        for t, var in variables["overdue"].items():
-            self.model.add_hint(var, overdue[t])
+            self.model.add_hint(self.email_short[flow.queue], 1 if all_dropped else 0)
         if flow.queue in self.email_excess:
-            excess = max(0, sum(overdue.values()) - flow.allowance)
-            self.model.add_hint(self.email_excess[flow.queue], excess)
+            excess = sum(overdue.values()) + all_dropped * len(overdue) - flow.allowance
+            self.model.add_hint(self.email_excess[flow.queue], max(0, excess))
+        variables = self.email_vars.get(flow.queue)
+        if variables is None:
+            return
+        dropped, done, backlog = flow.steady_state(on)
+        for name, values in (("dropped", dropped), ("done", done), ("backlog", backlog)):
+            for t, var in variables[name].items():
+                self.model.add_hint(var, values[t])
+        for t, var in variables["overdue"].items():
+            self.model.add_hint(var, overdue[t] + all_dropped)
 
     def weeks(self, solver: cp_model.CpSolver) -> list[list[Candidate]]:
         """The shifts each agent works in a solution."""
@@ -558,6 +549,9 @@ class RosterModel:
                     self.on[q, t] = single[t]
                     continue
                 most = (alone[q] if t in single else 0) + len(variables)
+                if most == 0:
+                    self.on[q, t] = 0
+                    continue
                 count = self.model.new_int_var(0, most, f"on[{q},{t}]")
                 self.model.add(count == single.get(t, 0) + sum(variables))
                 self.on[q, t] = count
@@ -661,8 +655,12 @@ class RosterModel:
         problem = self.problem
         terms: list[cp_model.LinearExprT] = []
         upper = 0
-        for (q, t), table in problem.late_tables.items():
-            count = self.on[q, t]
+        for q, t in problem.late_tables:
+            count, table = self.on[q, t], self.late_table(q, t)
+            if isinstance(count, int):  # none of the model's agents can serve it
+                terms.append(problem.priorities[q] * table[0])
+                upper += problem.priorities[q] * table[0]
+                continue
             late = self.model.new_int_var(0, table[0], f"late[{q},{t}]")
             capped = self.model.new_int_var(0, len(table) - 1, f"capped[{q},{t}]")
             self.model.add_min_equality(capped, [count, len(table) - 1])
@@ -689,6 +687,12 @@ class RosterModel:
             upper += priority * flow.all_late
         self.terms[LATE] = Term(cp_model.LinearExpr.sum(terms), upper)
 
+    def late_table(self, q: int, t: int) -> tuple[int, ...]:
+        """Contacts late in slot t of queue q by the model's agents on it, with those
+        ``outside`` the model on too."""
+        table = self.problem.late_tables[q, t]
+        return table[min(self.outside[q][t], len(table) - 1) :]
+
     def _email_overdue(self, flow: EmailFlow) -> tuple[cp_model.LinearExprT, int]:
         """The work waiting at each of the queue's deadlines, summed, and its upper bound."""
         variables = self.email_vars.get(flow.queue) or self._add_email_flow(flow)
@@ -712,7 +716,8 @@ class RosterModel:
             backlog[t] = model.new_int_var(0, total, f"backlog[{q},{t}]")
             if flow.capacity[t] and (q, t) in self.on:
                 done[t] = model.new_int_var(0, total, f"done[{q},{t}]")
-                model.add(done[t] <= flow.capacity[t] * self.on[q, t])
+                on = self.on[q, t] + self.outside[q][t]
+                model.add(done[t] <= flow.capacity[t] * on)
             if flow.arrivals[t]:
                 dropped[t] = model.new_int_var(0, flow.arrivals[t], f"dropped[{q},{t}]")
         for t in range(slots):
@@ -741,10 +746,14 @@ class RosterModel:
             target = targets[q][t] - self.outside[q][t]
             if target <= 0:
                 continue
+            weight = priorities[q] * scale
+            if isinstance(count, int):  # none of the model's agents can serve it
+                terms.append(weight * target)
+                upper += weight * target
+                continue
             gap = self.model.new_int_var(0, target, f"{label}[{q},{t}]")
             self.model.add(gap + count >= target)
             missing[q, t] = gap
-            weight = priorities[q] * scale
             terms.append(gap if weight == 1 else weight * gap)
             upper += weight * target
         self.terms[name] = Term(cp_model.LinearExpr.sum(terms), upper)

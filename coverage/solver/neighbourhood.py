@@ -10,8 +10,11 @@ agents' hard rules and the slots where the others leave something to cover, so
 it solves in a fraction of a second, where the full model of a large team takes
 seconds to load.
 
-It applies under the agents objective without email queues, optional agents
-or a published week (``improves_together``); the full model does the rest.
+Under the service objective a chain starts at a slot where contacts are late
+(or at an email queue's hours while its emails are late), and each model's
+contacts-late tables and email backlog count the rest of the team on too. It
+applies to every plan without optional agents or a published week
+(``improves_together``); the full model does the rest.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from coverage.solver.problem import AgentOptions, Problem
 # neighbourhood's search may take (benchmarks/README.md, "Neighbourhoods").
 GROUP_SIZE = 4
 GROUP_SIZE_AT_MOST = 8
+# With contacts-late tables or an email backlog in each model, chains of two gain
+# most in the same time, and presolve pays for itself (``with_service``).
+GROUP_SIZE_WITH_SERVICE = 2
 NEIGHBOURHOOD_SECONDS = 1.0
 # Neighbourhoods in a row that gain nothing, per agent of the team, before the
 # groups grow (and past the largest, the search gives its time to the full model).
@@ -39,14 +45,13 @@ STALL_PER_AGENT = 0.5
 
 
 def improves_together(problem: Problem) -> bool:
-    """Whether the search applies: the agents objective, no email queue, no optional
-    agent and no published week."""
-    return (
-        problem.objective == "agents"
-        and not problem.emails
-        and not problem.replans
-        and not any(o.optional for o in problem.options)
-    )
+    """Whether the search applies: no optional agent and no published week."""
+    return not problem.replans and not any(o.optional for o in problem.options)
+
+
+def with_service(problem: Problem) -> bool:
+    """Whether each neighbourhood's model counts contacts late or an email backlog."""
+    return problem.by_service or bool(problem.emails)
 
 
 def improve_together(
@@ -68,7 +73,7 @@ def improve_together(
     until ``stopped()`` (Ctrl-C)."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
-    size, stalled = GROUP_SIZE, 0
+    size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
     while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
         seconds = min(NEIGHBOURHOOD_SECONDS, until - time.perf_counter())
         if seconds <= 0.05 or stopped():
@@ -101,9 +106,18 @@ class _Neighbourhoods:
             reach = _reach(problem, problem.options[members[0]])
             for a in members:
                 self.reach[a] = reach
+        counted = set(problem.late_tables)
+        for flow in problem.emails:
+            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
         self.needed = [
-            [t for t, (r, f) in enumerate(zip(required, floor, strict=True)) if r or f]
-            for required, floor in zip(problem.queue_required, problem.queue_floor, strict=True)
+            [
+                t
+                for t, (r, f) in enumerate(zip(required, floor, strict=True))
+                if r or f or (q, t) in counted
+            ]
+            for q, (required, floor) in enumerate(
+                zip(problem.queue_required, problem.queue_floor, strict=True)
+            )
         ]
 
     def at_bounds(self, stage: int, known: dict[str, int]) -> bool:
@@ -114,18 +128,13 @@ class _Neighbourhoods:
     def first_of_chain(self, stage: int) -> int | None:
         """For the coverage stage an agent who could serve a slot that is short (any
         needed slot once none is); for a later one, an agent with several start times."""
-        problem, on = self.problem, self.on
+        problem = self.problem
         if stage > 0:
             varied = [
                 a for a, week in enumerate(self.chosen) if len({c.start_minute for c in week}) > 1
             ]
             return self.rng.choice(varied) if varied else None
-        short = [
-            (q, t)
-            for q, slots in enumerate(self.needed)
-            for t in slots
-            if on[q][t] < max(problem.queue_required[q][t], problem.queue_floor[q][t])
-        ]
+        short = self.short()
         if short:
             q, t = self.rng.choice(short)
         else:
@@ -135,6 +144,29 @@ class _Neighbourhoods:
             t = self.rng.choice(self.needed[q])
         able = self.able(q, t)
         return self.rng.choice(able) if able else None
+
+    def short(self) -> list[tuple[int, int]]:
+        """The needed slots where a queue is short: below its floor, and below its
+        requirement (agents objective) or with contacts late (service objective;
+        an email queue's hours while any of its emails is late)."""
+        problem, on = self.problem, self.on
+        late_emails = set()
+        for flow in problem.emails:
+            overdue, dropped = flow.overdue(on[flow.queue])
+            if dropped or any(overdue.values()):
+                late_emails.add(flow.queue)
+
+        def wants(q: int, t: int) -> bool:
+            if on[q][t] < problem.queue_floor[q][t]:
+                return True
+            if not problem.by_service:
+                return on[q][t] < problem.queue_required[q][t]
+            table = problem.late_tables.get((q, t))
+            if table is not None:
+                return table[min(on[q][t], len(table) - 1)] > 0
+            return q in late_emails
+
+        return [(q, t) for q, slots in enumerate(self.needed) for t in slots if wants(q, t)]
 
     def group(self, stage: int, size: int) -> list[int]:
         """A chain of ``size`` agents: the first from ``first_of_chain``, each next one
@@ -238,7 +270,7 @@ def choose_again(
     # Measured on these small models (benchmarks/README.md, "Neighbourhoods"): the full
     # LP closes them, and presolve and probing cost more than they save.
     solver.parameters.linearization_level = 2
-    solver.parameters.cp_model_presolve = False
+    solver.parameters.cp_model_presolve = with_service(problem)
     solver.parameters.cp_model_probing_level = 0
     solver.parameters.random_seed = int(draw * 1_000_000)
     solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (``stopped``)

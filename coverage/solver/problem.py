@@ -90,6 +90,20 @@ def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int
                     yield d, i, later % 7, clashes
 
 
+# What a part of a problem takes from the whole (``Problem.part``): the service
+# tables run to the whole team's count on each queue, and none depends on who is in
+# the part, so they are computed once.
+_WHOLE_TEAM = (
+    "late_tables",
+    "emails",
+    "shortfall_scale",
+    "priorities",
+    "queue_required",
+    "queue_floor",
+    "queue_open",
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     """A scenario turned into candidates and requirements on one UTC grid.
@@ -138,9 +152,14 @@ class Problem:
         return any(option.published is not None for option in self.options)
 
     def part(self, agents: Sequence[int]) -> Problem:
-        """The same week and requirements for some of the agents, on this grid."""
+        """The same week and requirements for some of the agents, on this grid, with
+        the whole team's service tables and email flows (what the rest of the team
+        adds to a queue is counted ``outside`` the part's model)."""
         options = tuple(self.options[a] for a in agents)
-        return replace(self, options=options, grid_minutes=self.step_minutes)
+        part = replace(self, options=options, grid_minutes=self.step_minutes)
+        for name in _WHOLE_TEAM:
+            part.__dict__[name] = getattr(self, name)
+        return part
 
     @cached_property
     def step_minutes(self) -> int:
@@ -426,21 +445,29 @@ class EmailFlow:
         in first out over the repeating week with ``on[t]`` agents on the queue;
         and the work the week cannot do at all (left out of the backlog as it
         arrives, earliest first)."""
+        dropped, _, backlog = self.steady_state(on)
+        overdue = {t: max(0, backlog[last] - later) for t, last, later in self.deadlines}
+        return overdue, sum(dropped)
+
+    def steady_state(self, on: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
+        """Per slot, with ``on[t]`` agents on the queue over the repeating week: the
+        work left out as it arrives (what the week cannot do at all, earliest first),
+        the work done, and the backlog at the slot's end, first in first out."""
         slots = len(self.arrivals)
-        done = [c * n for c, n in zip(self.capacity, on, strict=True)]
-        dropped = max(0, sum(self.arrivals) - sum(done))
-        arrivals, left = list(self.arrivals), dropped
+        capacity = [c * n for c, n in zip(self.capacity, on, strict=True)]
+        left = max(0, sum(self.arrivals) - sum(capacity))
+        dropped = [0] * slots
         for t in range(slots):
-            cut = min(left, arrivals[t])
-            arrivals[t] -= cut
-            left -= cut
-        backlog, waiting = [0] * slots, 0
+            dropped[t] = min(left, self.arrivals[t])
+            left -= dropped[t]
+        done, backlog, waiting = [0] * slots, [0] * slots, 0
         for _ in range(2):  # the second pass starts from the first's end: the steady state
             for t in range(slots):
-                waiting = max(0, waiting + arrivals[t] - done[t])
+                available = waiting + self.arrivals[t] - dropped[t]
+                done[t] = min(available, capacity[t])
+                waiting = available - done[t]
                 backlog[t] = waiting
-        overdue = {t: max(0, backlog[last] - later) for t, last, later in self.deadlines}
-        return overdue, dropped
+        return dropped, done, backlog
 
 
 def hull_values(table: tuple[int, ...]) -> tuple[int, ...]:

@@ -405,17 +405,20 @@ class _Search:
             chosen = pattern_start(problem, max(0.0, seconds), feasible, fill)
             if chosen is not None:
                 serving = serve_greedily(problem, chosen)
+                if service:
+                    # Each week alone first: that mends a week short of its email work,
+                    # which chains of two rarely can; the chains then trade hours
+                    # (benchmarks/README.md, "Channels").
+                    chosen, serving = improve_weeks(
+                        problem, chosen, serving, until(PATTERN_FILL_SHARE)
+                    )
                 if improves_together(problem):
                     self.take_bound()
-                    stop = until(TOGETHER_SHARE)
+                    stop = until(PATTERN_FILL_SHARE if service else TOGETHER_SHARE)
                     if self.build_reserve / 2 <= limit - self.elapsed():
                         # A full model that can still be built keeps its time.
                         stop = min(stop, self.started + limit - self.build_reserve)
                     chosen, serving = self.chains(chosen, serving, 0, stop)
-                if service:
-                    chosen, serving = improve_weeks(
-                        problem, chosen, serving, until(PATTERN_FILL_SHARE)
-                    )
                 return chosen, serving
         improve_until = until(IMPROVE_SHARE) if not self.by_work else None
         chosen, serving = greedy_start(problem, start_roster, feasible, deadline, improve_until)
