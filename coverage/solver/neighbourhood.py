@@ -267,8 +267,9 @@ def choose_again(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = seconds
-    # Measured on these small models (benchmarks/README.md, "Neighbourhoods"): the full
-    # LP closes them, and presolve and probing cost more than they save.
+    # Measured on these small models (benchmarks/README.md, "Neighbourhoods" and
+    # "Channels"): the full LP closes them; presolve costs more than it saves, but
+    # with contacts-late tables or an email backlog (``with_service``) it pays.
     solver.parameters.linearization_level = 2
     solver.parameters.cp_model_presolve = with_service(problem)
     solver.parameters.cp_model_probing_level = 0
