@@ -489,9 +489,7 @@ class RosterModel:
         problem = self.problem
         slots, queues = problem.slots, range(problem.queue_count)
         differences = counts_by_differences(problem)
-        counted = set(problem.late_tables) if problem.objective == "service" else set()
-        for flow in problem.emails:
-            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
+        counted = problem.counted_slots
         outside = self.outside
         needed = [
             [

@@ -106,9 +106,7 @@ class _Neighbourhoods:
             reach = _reach(problem, problem.options[members[0]])
             for a in members:
                 self.reach[a] = reach
-        counted = set(problem.late_tables)
-        for flow in problem.emails:
-            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
+        counted = problem.counted_slots
         self.needed = [
             [
                 t

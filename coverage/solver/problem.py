@@ -96,6 +96,7 @@ def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int
 _WHOLE_TEAM = (
     "late_tables",
     "emails",
+    "counted_slots",
     "shortfall_scale",
     "priorities",
     "queue_required",
@@ -264,6 +265,16 @@ class Problem:
             for q, queue in enumerate(self.requirements.queues)
             if queue.is_email and queue.contacts is not None
         )
+
+    @cached_property
+    def counted_slots(self) -> frozenset[tuple[int, int]]:
+        """(queue, slot) pairs where the agents on count for service whatever the
+        requirement: each voice and chat slot with contacts under the service
+        objective, and each slot an email queue is open."""
+        counted = set(self.late_tables) if self.by_service else set()
+        for flow in self.emails:
+            counted.update((flow.queue, t) for t, c in enumerate(flow.capacity) if c)
+        return frozenset(counted)
 
     @cached_property
     def shortfall_scale(self) -> int:
