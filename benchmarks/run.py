@@ -271,7 +271,7 @@ def run_one(
     within_1 = None
     if bound and bound.shortfall_agent_hours is not None and shortfall is not None:
         above = above_bound(shortfall, bound.shortfall_agent_hours)
-    if above is not None and not result.weights:
+    if above is not None and result.engine == "first roster":
         # No full model (it could not be built in the time left): the first roster
         # is the answer, and it is within 1 % when it is done, or never.
         within_1 = round(result.build_seconds, 2) if above <= 0.01 else None
@@ -311,6 +311,8 @@ def run_one(
         "gap": result.gap,
         "violations": len(validation.violations) if validation else None,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "start_times": result.terms.get("start_time_changes"),
+        "engine": result.engine,
     }
 
 
@@ -374,6 +376,7 @@ COLUMNS = (
     ("first_roster_seconds", "1st roster s"), ("within_1pct_seconds", "≤1 % s"),
     ("shortfall_agent_hours", "short ah"), ("lower_bound_shortfall", "bound ah"),
     ("above_bound", "above"), ("total_seconds", "total s"), ("peak_memory_mb", "peak MB"),
+    ("start_times", "starts"), ("engine", "engine"),
 )  # fmt: skip
 
 

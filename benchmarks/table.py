@@ -3,10 +3,12 @@
 Reads the rows ``benchmarks/run.py`` prints (``agents | min | shifts | seed |
 ...``, lines starting with ``#`` are notes) from one or more figure files and
 prints one Markdown row per instance: medians over its seeds, the worst in
-brackets. ``tests/test_readme.py`` checks that the README holds exactly this
-output for the files its table names.
+brackets. An instance measured again in a later file takes that file's rows.
+``tests/test_readme.py`` checks that the README holds exactly this output for
+the files its table names.
 
     python benchmarks/table.py benchmarks/figures/2026-12-04.txt
+    python benchmarks/table.py OLDER.txt NEWER.txt   # NEWER's instances replace OLDER's
 """
 
 from __future__ import annotations
@@ -61,11 +63,15 @@ def _count_and_median(seconds: Sequence[float | None]) -> str:
     return f"{text}, {statistics.median(reached):.1f} s" if reached else text
 
 
+def _instance(row: dict[str, str]) -> tuple[str, str, str]:
+    return row["agents"], row["min"], row["shifts"]
+
+
 def table(rows: Sequence[dict[str, str]]) -> str:
     """One Markdown row per (agents, interval, shifts), in the order first seen."""
     instances: dict[tuple[str, str, str], list[dict[str, str]]] = {}
     for row in rows:
-        instances.setdefault((row["agents"], row["min"], row["shifts"]), []).append(row)
+        instances.setdefault(_instance(row), []).append(row)
     lines = [HEADER]
     for (agents, interval, shifts), mine in instances.items():
         proven = [_number(r["coverage s"]) if r["coverage"] == "OPTIMAL" else None for r in mine]
@@ -93,8 +99,15 @@ def table(rows: Sequence[dict[str, str]]) -> str:
 
 
 def table_of_files(paths: Sequence[Path]) -> str:
-    rows = [row for path in paths for row in raw_rows(path.read_text().splitlines())]
-    return table(rows)
+    """The table of the files' rows; an instance measured again in a later file
+    keeps only that file's rows (in the place it was first seen)."""
+    latest: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for path in paths:
+        mine: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+        for row in raw_rows(path.read_text().splitlines()):
+            mine.setdefault(_instance(row), []).append(row)
+        latest.update(mine)
+    return table([row for rows in latest.values() for row in rows])
 
 
 def main() -> None:

@@ -271,6 +271,7 @@ def solve_record(result: Result) -> dict[str, Any]:
         "deterministic": result.deterministic,
         "deterministic_time": result.deterministic_time,
         "interrupted": result.interrupted,
+        "engine": result.engine,
         "objective_terms": result.terms,
         "objective_weights": result.weights,
         "stages": [
@@ -379,6 +380,10 @@ def summary_panel(data: dict[str, Any]) -> Panel:
         grid.add_row(
             f"  {' + '.join(stage['terms'])}",
             f"{stage['status'].lower()}{took_stage}" + (": " + "; ".join(detail) if detail else ""),
+        )
+    if data.get("engine") == "chains":
+        grid.add_row(
+            "  engine", "chains of a few agents at a time: the full model is too large to build"
         )
     grid.add_row(
         "Week",

@@ -10,10 +10,13 @@ from datetime import datetime
 
 import pytest
 from ortools.sat.python import cp_model
+from rich.console import Console
 
 from coverage.models import Queue, Scenario, SolverSettings
+from coverage.plan import plan_from_result
+from coverage.report import plan_report
 from coverage.shifts import Candidate
-from coverage.solver import Problem, Status, solve
+from coverage.solver import Problem, Progress, Status, solve
 from coverage.solver.activities import activities_of, serve_greedily
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import (
@@ -30,6 +33,7 @@ from coverage.solver.model import (
 )
 from coverage.solver.neighbourhood import improve_together, improves_together
 from coverage.solver.problem import SERVICE_SCALE
+from coverage.solver.solve import FIRST_ROSTER
 from coverage.solver.start import improve_weeks
 from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, WEEK_OF_OCTOBER, agent, hourly_forecast, scenario
@@ -89,13 +93,12 @@ def test_a_roster_at_its_known_bound_is_returned_as_it_is() -> None:
     assert improve_together(problem, start, [{}, {}], STAGES, until, known=known)[0] == start
 
 
-def test_once_the_week_is_covered_two_agents_swap_days_to_keep_one_start_time_each() -> None:
+def two_agents_alternating_early_and_late() -> tuple[Scenario, Problem, list[list[Candidate]]]:
     # One agent needed 06:00-22:00 UTC every day; Ann and Ben may both work
     # 06-22, 8 h on all seven days, with no rest rule. The start covers every
     # hour but alternates: Ann early on Monday, Wednesday, Friday and Sunday and
     # late on the other days, Ben the other way round: 2 start times each, 2
-    # beyond the first. Neither can change a day alone without leaving a
-    # half-day short; together, one early all week and one late all week: 0.
+    # beyond the first.
     seven_days = {"weekly_hours": 56, "days_per_week": 7, "max_consecutive_days": 7}
     rules = {"earliest_start": 6 * 60, "start_step_minutes": 60, "min_rest_hours": 0}
     team = [agent("ann", **rules, **seven_days), agent("ben", **rules, **seven_days)]
@@ -109,7 +112,14 @@ def test_once_the_week_is_covered_two_agents_swap_days_to_keep_one_start_time_ea
             for day, h in zip(problem.options[a].days, hours, strict=True)
         ]
 
-    start = [alternating(0), alternating(1)]
+    return plan, problem, [alternating(0), alternating(1)]
+
+
+def test_once_the_week_is_covered_two_agents_swap_days_to_keep_one_start_time_each() -> None:
+    # From the alternating start above, neither can change a day alone without
+    # leaving a half-day short; together, one early all week and one late all
+    # week: 0 start times beyond the first.
+    plan, problem, start = two_agents_alternating_early_and_late()
     serving: list[dict[int, int]] = [{}, {}]
     assert staged_terms(problem, STAGES, start, serving) == [0, 0, 2]
     until = time.perf_counter() + 10
@@ -291,3 +301,109 @@ def test_a_plan_whose_first_roster_is_short_is_closed_by_the_chains_before_the_f
     coverage_stage = result.stages[0]
     assert coverage_stage.status is Status.OPTIMAL and coverage_stage.seconds == 0
     assert validate_roster(plan, result.roster).ok
+
+
+@pytest.fixture
+def chains_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every plan too large for the full model, which then must not be built."""
+
+    def not_built(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the full model was built")
+
+    monkeypatch.setattr(
+        importlib.import_module("coverage.solver.memory"), "FULL_MODEL_TERMS_AT_MOST", -1
+    )
+    monkeypatch.setattr(importlib.import_module("coverage.solver.solve"), "RosterModel", not_built)
+
+
+@pytest.mark.usefixtures("chains_engine")
+def test_a_plan_too_large_for_the_full_model_is_covered_by_the_chains_alone() -> None:
+    # The late-and-middle roster (28 agent-hours short) given as the first
+    # roster; the chains close it to the LP bound of 0, which proves the
+    # coverage stage, and Ann early with Ben late keeps one start time each.
+    # Each better roster the chains find is reported as it is found.
+    plan, _, start = two_agents_one_late_one_in_the_middle()
+    shifts = [c.shift for week in start for c in week]
+    events: list[Progress] = []
+    result = solve(
+        plan, time_limit=20, workers=1, seed=0, initial_roster=shifts, on_progress=events.append
+    )
+    assert result.engine == "chains"
+    first, found, *_ = events
+    assert first.stage == FIRST_ROSTER and first.objective > 0 == first.best_bound
+    assert found.stage == "uncovered + shortfall" and found.objective < first.objective
+    assert result.terms == {"uncovered": 0, "shortfall": 0, "start_time_changes": 0}
+    assert [stage.status for stage in result.stages] == [Status.OPTIMAL, Status.OPTIMAL]
+    assert result.status is Status.OPTIMAL and result.objective == result.best_bound == 0
+    assert validate_roster(plan, result.roster).ok
+    written = plan_from_result(result)
+    assert written.summary["engine"] == "chains"
+    console = Console(record=True, width=120)
+    console.print(plan_report(written))
+    assert "chains of a few agents at a time" in console.export_text()
+
+
+@pytest.mark.usefixtures("chains_engine")
+def test_without_the_full_model_the_chains_run_the_start_time_tie_breaker_with_coverage_held() -> (
+    None
+):
+    # The alternating roster covers the week with 2 start times beyond the
+    # first; the tie-breaker's chains bring them to 0 and keep every hour covered.
+    plan, _, start = two_agents_alternating_early_and_late()
+    shifts = [c.shift for week in start for c in week]
+    result = solve(plan, time_limit=20, workers=1, seed=0, initial_roster=shifts)
+    assert result.engine == "chains"
+    assert result.terms["shortfall"] == 0 and result.terms["start_time_changes"] == 0
+    tie_breaker = result.stages[1]
+    assert tie_breaker.terms == ("start_time_changes",) and tie_breaker.status is Status.OPTIMAL
+    assert validate_roster(plan, result.roster).ok
+
+
+@pytest.mark.usefixtures("chains_engine")
+def test_without_the_full_model_two_agents_move_to_the_peak_under_the_service_objective() -> None:
+    # The two one-hour agents of the service test above, both given 09:00:
+    # 12.0329 calls late; the chains move both to 10:00, 7.1653 late.
+    from tests.test_service_objective import phone_team
+
+    plan = phone_team("service")
+    problem = Problem.build(plan)
+    shifts = [every_day_from(problem, a, 9)[0].shift for a in range(2)]
+    result = solve(plan, time_limit=20, workers=1, seed=0, initial_roster=shifts)
+    assert result.engine == "chains"
+    assert sorted(s.start_utc.hour for s in result.roster.shifts) == [10, 10]
+    assert result.terms["contacts_late"] == pytest.approx(7.1653, abs=1e-3)
+    assert result.stages[0].terms == SERVICE_STAGES[0]
+    assert validate_roster(plan, result.roster).ok
+
+
+def test_a_deterministic_plan_or_a_hire_builds_the_full_model_whatever_its_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The chains run on the wall clock and neither hire nor re-plan.
+    memory = importlib.import_module("coverage.solver.memory")
+    monkeypatch.setattr(memory, "FULL_MODEL_TERMS_AT_MOST", -1)
+    plan, problem, _ = two_agents_one_late_one_in_the_middle()
+    assert not memory.builds_full_model(problem)
+    assert memory.builds_full_model(problem, deterministic=True)
+    assert solve(plan, time_limit=10, workers=1, deterministic=True).engine == "full model"
+    assert memory.builds_full_model(Problem.build(plan, optional=frozenset({"ann"})))
+
+
+@pytest.mark.parametrize(
+    ("name", "objective"), [("channels", "service"), ("multilingual", "agents")]
+)
+def test_the_chains_engine_ranks_the_terms_as_the_full_model_does(
+    name: str, objective: str
+) -> None:
+    # Without the full model the terms' weights come from the problem alone;
+    # they must be those the full model gives its terms.
+    from coverage.inputs import load_scenario, resolve_scenario
+    from coverage.solver.model import ranked_weights, stages_for, term_upper_bounds
+
+    plan = load_scenario(resolve_scenario(name))
+    plan = plan.replace(solver=plan.solver.replace(objective=objective))
+    problem = Problem.build(plan)
+    model = RosterModel(problem, stages=stages_for(problem))
+    uppers = term_upper_bounds(problem)
+    assert {n: uppers[n] for n in model.terms} == {n: t.upper_bound for n, t in model.terms.items()}
+    assert ranked_weights(stages_for(problem), uppers) == model.weights

@@ -68,3 +68,28 @@ def test_the_performance_table_is_what_the_table_script_makes_of_its_raw_rows() 
     assert marker is not None, "the README's performance table has lost its markers"
     paths = [README.parent / name for name in marker.group(1).split()]
     assert marker.group(2) == table_of_files(paths)
+
+
+def test_an_instance_measured_again_in_a_later_figures_file_takes_only_the_later_rows(
+    tmp_path: Path,
+) -> None:
+    # 10 agents measured on two seeds, then again on one seed in a later file;
+    # 50 agents only in the first. The table keeps the first file's order.
+    from benchmarks.table import table_of_files
+
+    titles = "agents | min | shifts | seed | status | coverage | coverage s | 1st roster s "
+    titles += "| ≤1 % s | short ah | bound ah | above | total s | peak MB"
+
+    def row(agents: int, seed: int, memory: float) -> str:
+        return (
+            f"{agents} | 30 | 8 h | {seed} | FEASIBLE | OPTIMAL | 1.0 | 0.5 | 1.0 "
+            f"| 8.0 | 8.0 | 0.00% | 60.0 | {memory}"
+        )
+
+    older, newer = tmp_path / "older.txt", tmp_path / "newer.txt"
+    older.write_text("\n".join([titles, row(10, 0, 300), row(10, 1, 320), row(50, 0, 400)]))
+    newer.write_text("\n".join(["# measured again", titles, row(10, 0, 150)]))
+    lines = table_of_files([older, newer]).splitlines()[2:]
+    assert [line.split(" | ")[0] for line in lines] == ["| 10", "| 50"]
+    assert lines[0].split(" | ")[3] == "1" and lines[0].endswith("| 150 MB |")
+    assert lines[1].endswith("| 400 MB |")

@@ -88,6 +88,19 @@ def test_a_plan_too_big_for_the_memory_says_so_and_writes_nothing(
         memory_module.check_memory(Problem.build(load_scenario(tiny_dir / "scenario.toml")))
 
 
+def test_a_plan_the_chains_alone_run_is_not_refused_for_the_full_model_s_memory(
+    tiny_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the full model's size limit no full model is built, so its estimate
+    # does not stop the plan; a deterministic plan builds it and is refused.
+    monkeypatch.setattr(memory_module, "available_memory", lambda: 10 * 2**20)
+    monkeypatch.setattr(memory_module, "FULL_MODEL_TERMS_AT_MOST", -1)
+    problem = Problem.build(load_scenario(tiny_dir / "scenario.toml"))
+    memory_module.check_memory(problem)
+    with pytest.raises(InsufficientMemory):
+        memory_module.check_memory(problem, deterministic=True)
+
+
 def test_a_deterministic_run_gives_byte_identical_files_even_when_the_limit_stops_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,7 +46,7 @@ def check_scenario(scenario: Scenario) -> Problem:
     problem it built. ``InsufficientMemory`` if the model would not fit.
     """
     problem = Problem.build(scenario)
-    check_memory(problem)
+    check_memory(problem, scenario.solver.deterministic)
     check_contracts(problem)
     return problem
 

@@ -1,8 +1,10 @@
-"""Whether a plan's CP-SAT model fits in this machine's memory, checked before building it."""
+"""The full CP-SAT model's size: whether a plan builds it, and whether it fits in this
+machine's memory, checked before building it."""
 
 from __future__ import annotations
 
 from coverage.solver.model import counts_by_differences
+from coverage.solver.neighbourhood import improves_together
 from coverage.solver.problem import Problem
 
 
@@ -14,6 +16,12 @@ class InsufficientMemory(Exception):
 # benchmark (benchmarks/README.md, "Model size").
 BYTES_PER_TERM = 1200
 BASE_BYTES = 250 * 2**20
+# From this many model terms the chains of agents are the engine for every stage
+# and the full model is not built, unless the search must be deterministic (the
+# chains run on the wall clock) or it hires or re-plans (they do neither).
+# At that size the full model costs more memory than the rest of the plan and
+# its search adds little to the chains' roster (benchmarks/README.md, "Model size").
+FULL_MODEL_TERMS_AT_MOST = 2_000_000
 # Terms of a candidate shift in the rules: one shift a day, the contract, the start time.
 RULE_TERMS_PER_SHIFT = 3
 
@@ -48,6 +56,13 @@ def model_terms(problem: Problem) -> int:
     return terms
 
 
+def builds_full_model(problem: Problem, deterministic: bool = False) -> bool:
+    """Whether the plan builds the full model, or the chains alone run its stages."""
+    if deterministic or not improves_together(problem):
+        return True
+    return model_terms(problem) <= FULL_MODEL_TERMS_AT_MOST
+
+
 def estimated_memory(problem: Problem) -> int:
     """Bytes the CP-SAT model and search are expected to need, from its terms."""
     return BASE_BYTES + BYTES_PER_TERM * model_terms(problem)
@@ -65,7 +80,10 @@ def available_memory() -> int | None:
     return None
 
 
-def check_memory(problem: Problem) -> None:
+def check_memory(problem: Problem, deterministic: bool = False) -> None:
+    """``InsufficientMemory`` when the full model the plan builds would not fit."""
+    if not builds_full_model(problem, deterministic):
+        return
     needed, available = estimated_memory(problem), available_memory()
     if available is not None and needed > available:
         raise InsufficientMemory(

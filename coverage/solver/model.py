@@ -197,6 +197,64 @@ def staged_terms(
     return [values[name] for stage in stages for name in stage]
 
 
+def term_upper_bounds(problem: Problem) -> dict[str, int]:
+    """The most each coverage, service and start-time term can be for the whole team:
+    the upper bounds of the full model's terms, from the problem alone, so that the
+    chains engine ranks the terms as the full model does without building it."""
+    priorities = problem.priorities
+
+    def below(targets: tuple[tuple[int, ...], ...], scale: int = 1) -> int:
+        return sum(p * scale * sum(row) for p, row in zip(priorities, targets, strict=True))
+
+    shortfall = below(problem.queue_required, problem.shortfall_scale)
+    late = sum(priorities[q] * table[0] for (q, _), table in problem.late_tables.items())
+    for flow in problem.emails:
+        priority, total = priorities[flow.queue], sum(flow.arrivals)
+        shortfall += priority * problem.email_weight(flow) * total * (len(flow.deadlines) + 1)
+        late += priority * sum(flow.late_weight[t] * total for t, _, _ in flow.deadlines)
+        late += priority * flow.all_late
+    starts = sum(
+        len({c.start_minute for day in option.days for c in day}) - 1
+        for option in problem.options
+        if option.contract.minutes and any(option.days)
+    )
+    return {
+        UNCOVERED: below(problem.queue_floor),
+        SHORTFALL: shortfall,
+        LATE: late,
+        START_TIMES: starts,
+    }
+
+
+def ranked_weights(
+    stages: tuple[tuple[str, ...], ...], upper_bounds: dict[str, int]
+) -> dict[str, int]:
+    """Weights that make each term strictly more important than all later ones, in
+    the order of the stages, from the terms' upper bounds."""
+    weights, weight = {}, 1
+    for name in reversed([n for stage in stages for n in stage]):
+        weights[name] = weight
+        weight *= upper_bounds[name] + 1
+    return weights
+
+
+def stage_weights(weights: dict[str, int], names: tuple[str, ...]) -> dict[str, int]:
+    """A stage's term weights, scaled so the least of them is 1."""
+    unit = min(weights[n] for n in names)
+    return {n: weights[n] // unit for n in names}
+
+
+def stage_value(weights: dict[str, int], names: tuple[str, ...], values: dict[str, int]) -> int:
+    """A stage's objective of term values (in the units of ``stage_weights``)."""
+    scaled = stage_weights(weights, names)
+    return sum(scaled[n] * values[n] for n in names)
+
+
+def combined_value(weights: dict[str, int], values: dict[str, int]) -> int:
+    """The lexicographic objective of term values (terms in no stage weigh 0)."""
+    return sum(weights.get(n, 0) * values[n] for n in values)
+
+
 @dataclass(frozen=True)
 class Term:
     """A named objective term: its expression (in model units) and its upper bound."""
@@ -849,31 +907,18 @@ class RosterModel:
                 self.model.add(self.terms[name].expression >= value)
 
     def set_weights(self) -> None:
-        """Weights that make each term strictly more important than all later ones,
-        in the order of the stages (terms in no stage get weight 0)."""
-        weight = 1
-        for name in reversed([n for stage in self.stages for n in stage]):
-            self.weights[name] = weight
-            weight *= self.terms[name].upper_bound + 1
+        """Weights that rank the terms in the order of the stages (``ranked_weights``)."""
+        uppers = {name: term.upper_bound for name, term in self.terms.items()}
+        self.weights = ranked_weights(self.stages, uppers)
 
     def stage_objective(self, names: tuple[str, ...]) -> cp_model.LinearExprT:
         """The weighted sum of some terms, scaled so the least of them has weight 1."""
-        scaled = self.stage_weights(names)
+        scaled = stage_weights(self.weights, names)
         return sum(scaled[n] * self.terms[n].expression for n in names)
-
-    def stage_weights(self, names: tuple[str, ...]) -> dict[str, int]:
-        """The stage's term weights, scaled so the least of them is 1."""
-        unit = self.stage_unit(names)
-        return {n: self.weights[n] // unit for n in names}
-
-    def stage_unit(self, names: tuple[str, ...]) -> int:
-        """The weight of one unit of the stage objective in the combined objective."""
-        return min(self.weights[n] for n in names)
 
     def stage_value(self, names: tuple[str, ...], values: dict[str, int]) -> int:
         """The stage objective (in the units of ``stage_objective``) of term values."""
-        scaled = self.stage_weights(names)
-        return sum(scaled[n] * values[n] for n in names)
+        return stage_value(self.weights, names, values)
 
     def minimize_stage(self, names: tuple[str, ...]) -> None:
         self.model.minimize(self.stage_objective(names))
@@ -881,7 +926,3 @@ class RosterModel:
     def hold_stage(self, names: tuple[str, ...], value: int) -> None:
         """Keep an earlier stage's objective at most the value it reached."""
         self.model.add(self.stage_objective(names) <= value)
-
-    def combined(self, values: dict[str, int]) -> int:
-        """The lexicographic objective of term values, with the weights of ``set_weights``."""
-        return sum(self.weights.get(n, 0) * values[n] for n in values)

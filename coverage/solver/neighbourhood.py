@@ -14,7 +14,8 @@ Under the service objective a chain starts at a slot where contacts are late
 (or at an email queue's hours while its emails are late), and each model's
 contacts-late tables and email backlog count the rest of the team on too. It
 applies to every plan without optional agents or a published week
-(``improves_together``); the full model does the rest.
+(``improves_together``); the full model does the rest, unless it is too large
+to build (``builds_full_model``): then the chains run every stage alone.
 """
 
 from __future__ import annotations
@@ -64,13 +65,14 @@ def improve_together(
     known: dict[str, int] | None = None,
     stage: int = 0,
     stopped: Callable[[], bool] = lambda: False,
+    on_better: Callable[[dict[str, int]], None] | None = None,
 ) -> tuple[list[list[Candidate]], Serving]:
     """The roster (shifts and queues per agent) with chains of agents' weeks chosen
     again for one stage of the objective, the earlier stages held; each change is
     kept only if the terms, in the order of the stages, are no worse. Until
     ``until`` (a ``time.perf_counter`` value), until the stage's terms are at their
     ``known`` bounds (0 when not known), until chains of the most agents stall, or
-    until ``stopped()`` (Ctrl-C)."""
+    until ``stopped()`` (Ctrl-C). ``on_better`` is given the terms of each better roster."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
@@ -78,7 +80,11 @@ def improve_together(
         seconds = min(NEIGHBOURHOOD_SECONDS, until - time.perf_counter())
         if seconds <= 0.05 or stopped():
             break
-        stalled = 0 if search.step(stage, size, seconds) else stalled + 1
+        better = search.step(stage, size, seconds)
+        stalled = 0 if better else stalled + 1
+        if better and on_better is not None:
+            names = [n for names in stages for n in names]
+            on_better(dict(zip(names, search.terms, strict=True)))
         if stalled >= stall_limit:
             size, stalled = size + 1, 0
     return search.chosen, search.serving

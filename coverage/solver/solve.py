@@ -24,7 +24,7 @@ from coverage.shifts import Candidate
 from coverage.solver.activities import activities_of, serve_again, serve_greedily
 from coverage.solver.bound import LowerBound, lower_bound, whole_bound
 from coverage.solver.contracts import check_contracts
-from coverage.solver.memory import check_memory, model_terms
+from coverage.solver.memory import builds_full_model, check_memory, model_terms
 from coverage.solver.model import (
     CHANGES,
     HIRES,
@@ -36,8 +36,12 @@ from coverage.solver.model import (
     UNCOVERED,
     RosterModel,
     Serving,
+    combined_value,
+    ranked_weights,
+    stage_value,
     staged_terms,
     stages_for,
+    term_upper_bounds,
     term_values,
 )
 from coverage.solver.neighbourhood import improve_together, improves_together
@@ -216,10 +220,12 @@ def solve(
     priorities are solved in stages (coverage, then start times with coverage
     held at its best), each warm-started from the last; the first from a
     greedy or whole-week-pattern roster, or from ``initial_roster`` for the
-    agents it has shifts for. ``deterministic`` counts the limit in CP-SAT's
-    work units instead of seconds, so the same inputs, seed and workers give
-    the same roster. ``interruptible`` (main thread only) makes Ctrl-C return
-    the best roster so far, marked ``interrupted``.
+    agents it has shifts for. A model too large to build (``builds_full_model``)
+    has its stages run by chains of a few agents instead (``Result.engine``).
+    ``deterministic`` counts the limit in CP-SAT's work units instead of
+    seconds, so the same inputs, seed and workers give the same roster.
+    ``interruptible`` (main thread only) makes Ctrl-C return the best roster so
+    far, marked ``interrupted``.
 
     A team that cannot cover the week is not an error: it gets its best roster.
     Raises ``InputError`` for rules an agent cannot meet (see ``check_scenario``),
@@ -282,7 +288,7 @@ def solve_problem(
     the LP solves far slower for a bound hardly tighter."""
     started = time.perf_counter() if started is None else started
     stages = stages_for(problem) if stages is None else stages
-    check_memory(problem)
+    check_memory(problem, settings.deterministic)
     feasible = check_contracts(problem)
     search = _Search(problem, settings, stages, started, on_progress, interruptible, bound_problem)
     chosen, serving = search.first_roster(start_roster, feasible)
@@ -340,6 +346,13 @@ class _Search:
         self.complete = False  # the first roster gives every agent their contract
         self.found = False
         self.model: RosterModel | None = None
+        # Whether the full model is built, or the chains alone run every stage.
+        self.full_model = builds_full_model(problem, self.by_work)
+        # The full model's weights, known before it is built where the chains apply.
+        self.weights: dict[str, int] = {}
+        self.reported_first = False  # the first roster's progress is reported
+        if improves_together(problem):
+            self.weights = ranked_weights(stages, term_upper_bounds(problem))
         self.build_seconds = 0.0
         self.first_seconds: float | None = None  # when the first complete roster was made
 
@@ -367,7 +380,10 @@ class _Search:
 
     @functools.cached_property
     def build_reserve(self) -> float:
-        """Seconds to keep for building the full model and searching it as long again."""
+        """Seconds to keep for building the full model and searching it as long again
+        (none when the chains alone run the stages)."""
+        if not self.full_model:
+            return 0.0
         return 2 * SECONDS_PER_TERM * model_terms(self.problem)
 
     def first_roster(
@@ -429,6 +445,9 @@ class _Search:
                 problem, self.stages, chosen, serving
             ):
                 serving = again
+        if not self.full_model:
+            self.take_bound()
+            chosen, serving = self.chains(chosen, serving, 0, until(TOGETHER_SHARE))
         return chosen, serving
 
     def chains(
@@ -437,10 +456,24 @@ class _Search:
         """The roster with chains of agents' weeks chosen again for one stage (see
         ``improve_together``); Ctrl-C ends them and marks the search interrupted."""
         stopped = threading.Event()
+        names = self.stages[stage]
+        at_least = stage_value(self.weights, names, {n: self.known.get(n, 0) for n in names})
+        if stage == 0 and self.on_progress and not self.reported_first:
+            # The roster the chains start from is the first one: report it now.
+            values = term_values(self.problem, chosen, serving)
+            reached = stage_value(self.weights, names, values)
+            self.on_progress(Progress(reached, at_least, self.elapsed(), FIRST_ROSTER))
+            self.reported_first = True
+
+        def report(values: dict[str, int]) -> None:
+            if self.on_progress:
+                reached = stage_value(self.weights, names, values)
+                self.on_progress(Progress(reached, at_least, self.elapsed(), " + ".join(names)))
+
         with _ctrl_c_sets(stopped, self.interruptible):
             found = improve_together(
                 self.problem, chosen, serving, self.stages, until, self.settings.seed,
-                self.known, stage, stopped.is_set,
+                self.known, stage, stopped.is_set, report,
             )  # fmt: skip
         self.interrupted = self.interrupted or stopped.is_set()
         return found
@@ -465,6 +498,12 @@ class _Search:
         self.first_seconds = self.elapsed() if self.complete else None
         self.found = self.complete
         self.take_bound()
+        if not self.full_model:
+            # The chains run every stage, their terms ranked as the full model's.
+            self.values = term_values(self.problem, chosen, serving)
+            self.build_seconds = self.elapsed()
+            self._report_first_roster()
+            return
         left = self.limit - self.elapsed()
         if not self.by_work and self.build_reserve / 2 > left:
             self.build_seconds = self.elapsed()
@@ -476,15 +515,18 @@ class _Search:
             model.add_change_limit(max_changes)
         model.add_known_bounds(self.known)
         self.values = model.add_hint(chosen, self.serving)
-        self.model = model
+        self.model, self.weights = model, model.weights
         self.build_seconds = self.elapsed()
-        if self.on_progress and self.complete:
+        self._report_first_roster()
+
+    def _report_first_roster(self) -> None:
+        if self.on_progress and self.complete and not self.reported_first:
             first = self.stages[0]
             at_least = {n: self.known.get(n, 0) for n in first}
             self.on_progress(
                 Progress(
-                    model.stage_value(first, self.values),
-                    model.stage_value(first, at_least),
+                    stage_value(self.weights, first, self.values),
+                    stage_value(self.weights, first, at_least),
                     self.build_seconds,
                     FIRST_ROSTER,
                 )
@@ -493,7 +535,7 @@ class _Search:
     def run_stage(self, number: int, names: tuple[str, ...]) -> bool:
         """Minimise one stage; False when the later stages cannot run."""
         model = self.model
-        if model is None or self.interrupted:
+        if self.interrupted or (model is None and (self.full_model or not self.found)):
             self.proven = False
             return False
         last = number == len(self.stages) - 1
@@ -501,11 +543,13 @@ class _Search:
             n in self.known and self.values[n] == self.known[n] for n in names
         ):
             # Every term of the stage is at its lower bound already: proven, no search.
-            reached = model.stage_value(names, self.values)
+            reached = stage_value(self.weights, names, self.values)
             self.outcomes.append(StageOutcome(names, Status.OPTIMAL, reached, reached, 0.0))
-            if not last:
+            if not last and model is not None:
                 model.hold_stage(names, reached)
             return True
+        if model is None:
+            return self._chain_stage(number, names, last)
         stage_started = time.perf_counter()
         chained = number > 0 and self.found and not self.by_work
         chained = chained and improves_together(self.problem)
@@ -535,8 +579,8 @@ class _Search:
         seconds = time.perf_counter() - stage_started
         if not found and chained:
             # CP-SAT found nothing in its share: the stage ends at the chains' roster.
-            reached = model.stage_value(names, self.values)
-            at_least = model.stage_value(names, {n: self.bounds.get(n, 0) for n in names})
+            reached = stage_value(self.weights, names, self.values)
+            at_least = stage_value(self.weights, names, {n: self.bounds.get(n, 0) for n in names})
             outcome = StageOutcome(names, Status.FEASIBLE, reached, at_least, seconds)
             self.outcomes.append(outcome)
             self.proven = False
@@ -564,9 +608,30 @@ class _Search:
         if not last:
             # The stage's exact value: CP-SAT reports its objective as a double, which
             # can fall just below the whole number it is (1022531.9999999999).
-            model.hold_stage(names, model.stage_value(names, self.values))
+            model.hold_stage(names, stage_value(self.weights, names, self.values))
             _hint_solution(model, solver)
         return True
+
+    def _chain_stage(self, number: int, names: tuple[str, ...], last: bool) -> bool:
+        """A stage run by the chains alone, the full model not built: the coverage
+        stage's chains ran after the first roster (in ``build_seconds``, as before
+        the full model); a later stage's run now, in its share of the time left
+        (the chains hold the earlier stages)."""
+        stage_started = time.perf_counter()
+        if number > 0:
+            left = self.limit - self.elapsed()
+            until = time.perf_counter() + (left if last else STAGE_SHARE * left)
+            self.chosen, self.serving = self.chains(self.chosen, self.serving, number, until)
+            self.values = term_values(self.problem, self.chosen, self.serving)
+        reached = stage_value(self.weights, names, self.values)
+        at_least = stage_value(self.weights, names, {n: self.bounds.get(n, 0) for n in names})
+        status = Status.OPTIMAL if reached <= at_least else Status.FEASIBLE
+        seconds = time.perf_counter() - stage_started
+        self.outcomes.append(StageOutcome(names, status, reached, at_least, seconds))
+        self.proven = self.proven and status is Status.OPTIMAL and not self.interrupted
+        if self.on_progress:
+            self.on_progress(Progress(reached, at_least, self.elapsed(), " + ".join(names)))
+        return not self.interrupted
 
     def _solver(self, number: int, last: bool) -> cp_model.CpSolver:
         """A fresh solver per stage (so the last stage's search state is freed),
@@ -595,6 +660,13 @@ class _Search:
         else:
             solver.parameters.max_time_in_seconds = share
         return solver
+
+    @property
+    def engine(self) -> str:
+        """Which search ran the stages (``Result.engine``)."""
+        if self.model is not None:
+            return "full model"
+        return "first roster" if self.full_model else "chains"
 
     def result(self) -> Result:
         """The best roster found (the team it serves leaves out optional agents not
@@ -628,7 +700,8 @@ class _Search:
             "grid_minutes": problem.step_minutes,
             "build_seconds": self.build_seconds,
             "first_roster_seconds": self.first_seconds,
-            "weights": dict(self.model.weights) if self.model else {},
+            "weights": dict(self.weights),
+            "engine": self.engine,
             "stages": tuple(self.outcomes),
             "interrupted": self.interrupted,
             "deterministic": self.by_work,
@@ -643,6 +716,8 @@ class _Search:
         values = term_values(problem, self.chosen, self.serving)
         if self.model is not None:
             values = {n: v for n, v in values.items() if n in self.model.terms}
+        elif not problem.by_service:
+            values.pop(LATE, None)  # as the full model, which counts it only then
         hours_per_slot = problem.step_minutes / 60
 
         def unit(name: str) -> float:
@@ -660,11 +735,12 @@ class _Search:
             n: TermGap(n, terms[n], min(terms[n], self.bounds.get(n, 0) * unit(n)), weighted)
             for n in terms
         }
-        combined = self.model.combined(values) if self.model else None
-        bound = (
-            self.model.combined({n: self.bounds.get(n, 0) for n in values}) if self.model else None
-        )
-        status = Status.OPTIMAL if self.proven and self.model else Status.FEASIBLE
+        weights = self.weights
+        combined = bound = None
+        if weights:
+            combined = combined_value(weights, values)
+            bound = combined_value(weights, {n: self.bounds.get(n, 0) for n in values})
+        status = Status.OPTIMAL if self.proven and weights else Status.FEASIBLE
         return Result(
             status,
             None if combined is None else float(combined),
