@@ -115,6 +115,15 @@ def two_agents_alternating_early_and_late() -> tuple[Scenario, Problem, list[lis
     return plan, problem, [alternating(0), alternating(1)]
 
 
+def test_chains_out_of_patience_stop_and_keep_the_roster_they_have() -> None:
+    # The 28-hour gap above, which the chains close with time to try; with no
+    # patience for a search that has gained nothing, the roster stays as it is.
+    _, problem, start = two_agents_one_late_one_in_the_middle()
+    until = time.perf_counter() + 10
+    kept, _ = improve_together(problem, start, [{}, {}], STAGES, until, patience=0.0)
+    assert kept == start
+
+
 def test_once_the_week_is_covered_two_agents_swap_days_to_keep_one_start_time_each() -> None:
     # From the alternating start above, neither can change a day alone without
     # leaving a half-day short; together, one early all week and one late all

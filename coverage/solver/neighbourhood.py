@@ -20,6 +20,7 @@ to build (``builds_full_model``): then the chains run every stage alone.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -66,21 +67,26 @@ def improve_together(
     stage: int = 0,
     stopped: Callable[[], bool] = lambda: False,
     on_better: Callable[[dict[str, int]], None] | None = None,
+    patience: float = math.inf,
 ) -> tuple[list[list[Candidate]], Serving]:
     """The roster (shifts and queues per agent) with chains of agents' weeks chosen
     again for one stage of the objective, the earlier stages held; each change is
     kept only if the terms, in the order of the stages, are no worse. Until
     ``until`` (a ``time.perf_counter`` value), until the stage's terms are at their
     ``known`` bounds (0 when not known), until chains of the most agents stall, or
-    until ``stopped()`` (Ctrl-C). ``on_better`` is given the terms of each better roster."""
+    until ``stopped()`` (Ctrl-C), or ``patience`` seconds after the last gain.
+    ``on_better`` is given the terms of each better roster."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
+    gained = time.perf_counter()
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
     while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
-        seconds = min(NEIGHBOURHOOD_SECONDS, until - time.perf_counter())
-        if seconds <= 0.05 or stopped():
+        now = time.perf_counter()
+        seconds = min(NEIGHBOURHOOD_SECONDS, until - now)
+        if seconds <= 0.05 or stopped() or now - gained > patience:
             break
         better = search.step(stage, size, seconds)
+        gained = time.perf_counter() if better else gained
         stalled = 0 if better else stalled + 1
         if better and on_better is not None:
             names = [n for names in stages for n in names]

@@ -179,6 +179,10 @@ TOGETHER_SHARE = 0.8
 # In a later stage (the start-time tie-breaker), the chains take this share of the
 # time left before CP-SAT searches from their roster.
 TOGETHER_STAGE_SHARE = 0.8
+# Without the full model, the coverage stage's chains end once they have gained
+# nothing for this share of the time limit, leaving the rest to the tie-breaker
+# (benchmarks/README.md, "Model size").
+PATIENCE_WITHOUT_FULL_MODEL = 0.15
 
 
 @contextlib.contextmanager
@@ -454,7 +458,9 @@ class _Search:
         self, chosen: list[list[Candidate]], serving: Serving, stage: int, until: float
     ) -> tuple[list[list[Candidate]], Serving]:
         """The roster with chains of agents' weeks chosen again for one stage (see
-        ``improve_together``); Ctrl-C ends them and marks the search interrupted."""
+        ``improve_together``); Ctrl-C ends them and marks the search interrupted.
+        Without the full model a stage that is not the last ends when its chains
+        stall, for the next one."""
         stopped = threading.Event()
         names = self.stages[stage]
         at_least = stage_value(self.weights, names, {n: self.known.get(n, 0) for n in names})
@@ -465,6 +471,10 @@ class _Search:
             self.on_progress(Progress(reached, at_least, self.elapsed(), FIRST_ROSTER))
             self.reported_first = True
 
+        patience = math.inf
+        if not self.full_model and stage < len(self.stages) - 1:
+            patience = PATIENCE_WITHOUT_FULL_MODEL * self.limit
+
         def report(values: dict[str, int]) -> None:
             if self.on_progress:
                 reached = stage_value(self.weights, names, values)
@@ -473,7 +483,7 @@ class _Search:
         with _ctrl_c_sets(stopped, self.interruptible):
             found = improve_together(
                 self.problem, chosen, serving, self.stages, until, self.settings.seed,
-                self.known, stage, stopped.is_set, report,
+                self.known, stage, stopped.is_set, report, patience,
             )  # fmt: skip
         self.interrupted = self.interrupted or stopped.is_set()
         return found
