@@ -77,6 +77,7 @@ def improve_together(
     until ``stopped()`` (Ctrl-C), or ``patience`` seconds after the last gain.
     ``on_better`` is given the terms of each better roster."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
+    names = [n for names in stages for n in names]
     gained = time.perf_counter()
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
@@ -89,7 +90,6 @@ def improve_together(
         gained = time.perf_counter() if better else gained
         stalled = 0 if better else stalled + 1
         if better and on_better is not None:
-            names = [n for names in stages for n in names]
             on_better(dict(zip(names, search.terms, strict=True)))
         if stalled >= stall_limit:
             size, stalled = size + 1, 0

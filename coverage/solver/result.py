@@ -103,17 +103,17 @@ class TermGap:
 class Result:
     """The outcome of ``solve``.
 
-        ``roster`` holds the shifts (empty when none was found) with the team and
-        requirements they serve; its ``validation`` re-checks every rule from the
-        shifts alone. ``grid_minutes`` is the UTC grid on which coverage was exact.
-        ``terms`` gives each named objective term of the roster in its own unit
-        (agent-hours, or a count) and ``term_gaps`` how far each is above the best lower
-        bound known for it (from CP-SAT's proof or the aggregate LP); ``weights``
-        the factor each has in the objective, which ranks them in strict priority;
-        ``stages`` how each stage of the search ended (coverage can be proven
-        optimal while the start-time tie-breaker is only feasible); ``engine`` which
-    search ran them. ``runtime`` is
-        the whole wall time, of which ``build_seconds`` went before the search.
+    ``roster`` holds the shifts (empty when none was found) with the team and
+    requirements they serve; its ``validation`` re-checks every rule from the
+    shifts alone. ``grid_minutes`` is the UTC grid on which coverage was exact.
+    ``terms`` gives each named objective term of the roster in its own unit
+    (agent-hours, or a count) and ``term_gaps`` how far each is above the best lower
+    bound known for it (from CP-SAT's proof or the aggregate LP); ``weights``
+    the factor each has in the objective, which ranks them in strict priority;
+    ``stages`` how each stage of the search ended (coverage can be proven
+    optimal while the start-time tie-breaker is only feasible); ``engine`` which
+    search ran them. ``runtime`` is the whole wall time, of which
+    ``build_seconds`` went before the search.
     """
 
     status: Status

@@ -464,12 +464,9 @@ class _Search:
         stopped = threading.Event()
         names = self.stages[stage]
         at_least = stage_value(self.weights, names, {n: self.known.get(n, 0) for n in names})
-        if stage == 0 and self.on_progress and not self.reported_first:
+        if stage == 0 and self.on_progress:
             # The roster the chains start from is the first one: report it now.
-            values = term_values(self.problem, chosen, serving)
-            reached = stage_value(self.weights, names, values)
-            self.on_progress(Progress(reached, at_least, self.elapsed(), FIRST_ROSTER))
-            self.reported_first = True
+            self._report_first_roster(term_values(self.problem, chosen, serving))
 
         patience = math.inf
         if not self.full_model and stage < len(self.stages) - 1:
@@ -512,7 +509,8 @@ class _Search:
             # The chains run every stage, their terms ranked as the full model's.
             self.values = term_values(self.problem, chosen, serving)
             self.build_seconds = self.elapsed()
-            self._report_first_roster()
+            if self.complete:
+                self._report_first_roster(self.values)
             return
         left = self.limit - self.elapsed()
         if not self.by_work and self.build_reserve / 2 > left:
@@ -527,20 +525,18 @@ class _Search:
         self.values = model.add_hint(chosen, self.serving)
         self.model, self.weights = model, model.weights
         self.build_seconds = self.elapsed()
-        self._report_first_roster()
+        if self.complete:
+            self._report_first_roster(self.values)
 
-    def _report_first_roster(self) -> None:
-        if self.on_progress and self.complete and not self.reported_first:
-            first = self.stages[0]
-            at_least = {n: self.known.get(n, 0) for n in first}
-            self.on_progress(
-                Progress(
-                    stage_value(self.weights, first, self.values),
-                    stage_value(self.weights, first, at_least),
-                    self.build_seconds,
-                    FIRST_ROSTER,
-                )
-            )
+    def _report_first_roster(self, values: dict[str, int]) -> None:
+        """The first roster's coverage stage against its bound, reported once."""
+        if not self.on_progress or self.reported_first:
+            return
+        first = self.stages[0]
+        at_least = {n: self.known.get(n, 0) for n in first}
+        reached, bound = (stage_value(self.weights, first, v) for v in (values, at_least))
+        self.on_progress(Progress(reached, bound, self.elapsed(), FIRST_ROSTER))
+        self.reported_first = True
 
     def run_stage(self, number: int, names: tuple[str, ...]) -> bool:
         """Minimise one stage; False when the later stages cannot run."""
