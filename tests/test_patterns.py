@@ -11,7 +11,13 @@ from coverage.solver import Problem, Status, solve
 from coverage.solver.activities import serve_greedily
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import RosterModel
-from coverage.solver.patterns import pattern_start
+from coverage.solver.patterns import (
+    DIVE_ROUND_MARGIN,
+    DIVE_SHARE,
+    _rounds_to_fix,
+    _share_to_finish,
+    pattern_start,
+)
 from coverage.solver.start import ALWAYS_PLACED
 from coverage.timegrid import Shift
 from coverage.validate import Validation, validate_roster
@@ -117,3 +123,30 @@ def test_a_pattern_start_with_a_little_time_fills_the_open_agents_greedily() -> 
     team = [agent(f"is{n}", "Atlantic/Reykjavik") for n in range(60)]
     _, _, validation = start_and_validate(scenario(team, 1), seconds=30)
     assert validation.coverage.totals()["uncovered_hours"] == 63
+
+
+def test_a_dive_round_fixes_at_least_one_agent_and_a_tenth_of_the_rest() -> None:
+    # 20 agents at 10 %: 2 a round while more than 10 are left (20, 18, 16, 14,
+    # 12), then 1 a round: 5 rounds of 2 and 10 of 1.
+    assert _rounds_to_fix(20, DIVE_SHARE) == 15
+    assert _rounds_to_fix(1, DIVE_SHARE) == 1
+    assert _rounds_to_fix(100, 1.0) == 1
+
+
+def test_a_dive_keeps_its_share_while_its_pace_ends_it_in_time() -> None:
+    # 20 agents need 15 rounds; at 1 s a round (1.25 s with the margin) that is
+    # 18.75 s. Before any round is timed the share is kept whatever the time.
+    assert DIVE_ROUND_MARGIN == 1.25
+    assert _share_to_finish(20, DIVE_SHARE, 18.75, 1.0) == DIVE_SHARE
+    assert _share_to_finish(20, DIVE_SHARE, 0.1, 0.0) == DIVE_SHARE
+
+
+def test_a_dive_short_of_time_fixes_as_many_as_ending_in_time_needs() -> None:
+    # 10 s at 1.25 s a round leaves 8 rounds for 20 agents (15 at 10 %): each
+    # round fixes 1 - (1/20)^(1/8) of those left, about 31 %; with time for one
+    # round or none it fixes them all.
+    share = _share_to_finish(20, DIVE_SHARE, 10.0, 1.0)
+    assert abs(share - (1 - (1 / 20) ** (1 / 8))) < 1e-12
+    assert _rounds_to_fix(20, share) <= 8
+    assert _share_to_finish(20, DIVE_SHARE, 2.0, 1.0) == 1.0
+    assert _share_to_finish(20, DIVE_SHARE, 0.5, 1.0) == 1.0

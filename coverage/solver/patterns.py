@@ -54,6 +54,9 @@ PRICE_SCALE = 1000
 # larger share or fewer rounds finish sooner but further from the bound.
 DIVE_SHARE = 0.1
 PRICING_ROUNDS_PER_FIX = 5
+# Dive rounds slow as patterns accumulate: the next is expected to take this many
+# times as long as the last.
+DIVE_ROUND_MARGIN = 1.25
 # When classes share their agents out between queues the master is more
 # fractional and each round slower; on the queues benchmark the settings above
 # ran out of time where these finish (benchmarks/README.md, "Queues").
@@ -363,17 +366,22 @@ class _Patterns:
 
         Each round fixes the patterns the master uses whole and at least
         ``DIVE_SHARE`` of the agents left (``DIVE_SHARE_WITH_QUEUES`` when classes
-        serve several queues), then prices again for the rest. The
-        rounds do not depend on the clock, so the same problem gives the same
-        roster, unless the deadline passes: then the agents left stay open.
+        serve several queues), then prices again for the rest. The rounds do
+        not depend on the clock, so the same problem gives the same roster,
+        unless at their pace the dive would not end by the deadline: then each
+        round fixes more (``_share_to_finish``). Agents left when the deadline
+        passes stay open.
         """
         split = any(len(queues) > 1 for queues in self.master.queues)
         share = DIVE_SHARE_WITH_QUEUES if split else DIVE_SHARE
         rounds = PRICING_ROUNDS_WITH_QUEUES if split else PRICING_ROUNDS_PER_FIX
-        while sum(self.master.left) and time.perf_counter() < deadline:
-            self.fix_round(share)
+        last_round = 0.0
+        while sum(self.master.left) and (now := time.perf_counter()) < deadline:
+            left = sum(self.master.left)
+            self.fix_round(_share_to_finish(left, share, deadline - now, last_round))
             if sum(self.master.left) and not self.price(rounds, deadline):
                 return False
+            last_round = time.perf_counter() - now
         return True
 
     def weeks(self) -> list[list[Candidate]]:
@@ -385,6 +393,30 @@ class _Patterns:
                 option = self.problem.options[a]
                 chosen[a] = [option.days[d][i] for d, i in week]
         return chosen
+
+
+def _rounds_to_fix(left: int, share: float) -> int:
+    """Dive rounds that fixing ``share`` of the agents left (at least one) takes."""
+    rounds = 0
+    while left > 0:
+        left -= max(1, math.ceil(share * left))
+        rounds += 1
+    return rounds
+
+
+def _share_to_finish(left: int, share: float, seconds: float, last_round: float) -> float:
+    """The share of the ``left`` agents the next dive round fixes: ``share``, unless at
+    the pace of the last round (none before the first) the dive would then not end
+    in ``seconds``, and so leave agents open to be filled one at a time, far from
+    the LP's rounding; then as many as ending in time needs."""
+    if last_round <= 0:
+        return share
+    rounds = math.floor(seconds / (DIVE_ROUND_MARGIN * last_round))
+    if rounds >= _rounds_to_fix(left, share):
+        return share
+    if rounds <= 1:
+        return 1.0
+    return max(share, 1 - math.pow(1 / left, 1 / rounds))
 
 
 def pattern_start(
