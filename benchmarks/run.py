@@ -39,6 +39,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The package of this tree is the one measured, also from a git worktree while
+# another checkout is installed (the scripts that import this module share it).
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path[:1]:
+    sys.path.insert(0, ROOT)
+
 ZONES = (
     "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Europe/Dublin",
     "Europe/Berlin", "Africa/Nairobi", "Asia/Kolkata", "Asia/Manila", "Asia/Tokyo",

@@ -93,3 +93,25 @@ def test_an_instance_measured_again_in_a_later_figures_file_takes_only_the_later
     assert [line.split(" | ")[0] for line in lines] == ["| 10", "| 50"]
     assert lines[0].split(" | ")[3] == "1" and lines[0].endswith("| 150 MB |")
     assert lines[1].endswith("| 400 MB |")
+
+
+def test_the_benchmark_script_measures_the_package_of_its_own_tree(tmp_path: Path) -> None:
+    """A copy of the tree (a git worktree, say) is measured as it is, not the
+    checkout installed in the environment: here a tree whose package says so."""
+    import subprocess
+    import sys
+
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "coverage").mkdir()
+    (tmp_path / "coverage" / "__init__.py").write_text("WHICH = 'the copy'\n")
+    run = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    (tmp_path / "benchmarks" / "run.py").write_text(run.read_text())
+    script = "import run, coverage; print(coverage.WHICH)"
+    printed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path / "benchmarks",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert printed.strip() == "the copy"
