@@ -916,10 +916,6 @@ class RosterModel:
         scaled = stage_weights(self.weights, names)
         return sum(scaled[n] * self.terms[n].expression for n in names)
 
-    def stage_value(self, names: tuple[str, ...], values: dict[str, int]) -> int:
-        """The stage objective (in the units of ``stage_objective``) of term values."""
-        return stage_value(self.weights, names, values)
-
     def minimize_stage(self, names: tuple[str, ...]) -> None:
         self.model.minimize(self.stage_objective(names))
 

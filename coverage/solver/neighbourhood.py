@@ -29,7 +29,15 @@ from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
 from coverage.solver.bound import classes_of
-from coverage.solver.model import RosterModel, Serving, count_on, queue_of, queues_on, staged_terms
+from coverage.solver.model import (
+    RosterModel,
+    Serving,
+    count_on,
+    queue_of,
+    queues_on,
+    stage_value,
+    staged_terms,
+)
 from coverage.solver.problem import AgentOptions, Problem
 
 # Agents whose weeks one neighbourhood chooses again: a chain of this many to start
@@ -272,7 +280,7 @@ def choose_again(
     model = RosterModel(problem.part(group), stages=stages, outside=others)
     now = model.add_hint([chosen[a] for a in group], [serving[a] for a in group])
     for earlier in stages[:stage]:
-        model.hold_stage(earlier, model.stage_value(earlier, now))
+        model.hold_stage(earlier, stage_value(model.weights, earlier, now))
     model.minimize_stage(stages[stage])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

@@ -376,8 +376,7 @@ class _Patterns:
         share = DIVE_SHARE_WITH_QUEUES if split else DIVE_SHARE
         rounds = PRICING_ROUNDS_WITH_QUEUES if split else PRICING_ROUNDS_PER_FIX
         last_round = 0.0
-        while sum(self.master.left) and (now := time.perf_counter()) < deadline:
-            left = sum(self.master.left)
+        while (left := sum(self.master.left)) and (now := time.perf_counter()) < deadline:
             self.fix_round(_share_to_finish(left, share, deadline - now, last_round))
             if sum(self.master.left) and not self.price(rounds, deadline):
                 return False

@@ -586,7 +586,7 @@ class _Search:
         if not found and chained:
             # CP-SAT found nothing in its share: the stage ends at the chains' roster.
             reached = stage_value(self.weights, names, self.values)
-            at_least = stage_value(self.weights, names, {n: self.bounds.get(n, 0) for n in names})
+            at_least = self._stage_bound(names)
             outcome = StageOutcome(names, Status.FEASIBLE, reached, at_least, seconds)
             self.outcomes.append(outcome)
             self.proven = False
@@ -618,6 +618,10 @@ class _Search:
             _hint_solution(model, solver)
         return True
 
+    def _stage_bound(self, names: tuple[str, ...]) -> int:
+        """The stage objective at the best bound known for each of its terms."""
+        return stage_value(self.weights, names, {n: self.bounds.get(n, 0) for n in names})
+
     def _chain_stage(self, number: int, names: tuple[str, ...], last: bool) -> bool:
         """A stage run by the chains alone, the full model not built: the coverage
         stage's chains ran after the first roster (in ``build_seconds``, as before
@@ -630,7 +634,7 @@ class _Search:
             self.chosen, self.serving = self.chains(self.chosen, self.serving, number, until)
             self.values = term_values(self.problem, self.chosen, self.serving)
         reached = stage_value(self.weights, names, self.values)
-        at_least = stage_value(self.weights, names, {n: self.bounds.get(n, 0) for n in names})
+        at_least = self._stage_bound(names)
         status = Status.OPTIMAL if reached <= at_least else Status.FEASIBLE
         seconds = time.perf_counter() - stage_started
         self.outcomes.append(StageOutcome(names, status, reached, at_least, seconds))
