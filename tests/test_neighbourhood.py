@@ -5,8 +5,11 @@ out by hand.
 """
 
 import importlib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
@@ -16,7 +19,7 @@ from coverage.models import Queue, Scenario, SolverSettings
 from coverage.plan import plan_from_result
 from coverage.report import plan_report
 from coverage.shifts import Candidate
-from coverage.solver import Problem, Progress, Status, solve
+from coverage.solver import Problem, Progress, Status, neighbourhood, solve
 from coverage.solver.activities import activities_of, serve_greedily
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import (
@@ -416,3 +419,64 @@ def test_the_chains_engine_ranks_the_terms_as_the_full_model_does(
     uppers = term_upper_bounds(problem)
     assert {n: uppers[n] for n in model.terms} == {n: t.upper_bound for n, t in model.terms.items()}
     assert ranked_weights(stages_for(problem), uppers) == model.weights
+
+
+def test_on_two_workers_two_pairs_are_searched_side_by_side_and_both_moves_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The 28-hour gap above twice over: two agents needed 06:00-22:00, Ann and Cat
+    # (who may start at 06:00) late, Ben and Dan (from 10:00) in the middle: 56
+    # agent-hours short. One round on two workers searches Ann with Ben and Cat
+    # with Dan at the same time, each against the roster as it was. Ann early and
+    # Ben late leave 06-10 one short (28 hours); Cat and Dan's same move, kept as
+    # well because the roster is no worse for it, then covers every hour.
+    seven_days = {"weekly_hours": 56, "days_per_week": 7, "max_consecutive_days": 7}
+    rules = {"start_step_minutes": 60, **seven_days}
+    team = [
+        agent(name, earliest_start=hour * 60, **rules)
+        for name, hour in (("ann", 6), ("ben", 10), ("cat", 6), ("dan", 10))
+    ]
+    plan = scenario(team, lambda start: 2 * day_time(start), min_agents=0)
+    problem = Problem.build(plan)
+    start = [every_day_from(problem, a, 14 if a % 2 == 0 else 10) for a in range(4)]
+    assert shortfall_hours(plan, start) == 56
+    pairs = [[0, 1], [2, 3]]
+    met = threading.Barrier(2, timeout=10)  # only two searches at once pass it
+    search_again = neighbourhood.choose_again
+
+    def side_by_side(*args: Any, **kwargs: Any) -> Any:
+        met.wait()
+        return search_again(*args, **kwargs)
+
+    monkeypatch.setattr(neighbourhood._Neighbourhoods, "group", lambda *_: pairs.pop(0))
+    monkeypatch.setattr(neighbourhood, "choose_again", side_by_side)
+    search = neighbourhood._Neighbourhoods(problem, start, [{}] * 4, STAGES, 0)
+    with ThreadPoolExecutor(2) as pool:
+        search.workers, search.pool = 2, pool
+        assert search.step(0, 2, 5.0)
+    assert not pairs
+    assert shortfall_hours(plan, search.chosen) == 0
+    assert [{c.shift.start_utc.hour for c in week} for week in search.chosen] == [
+        {6}, {14}, {6}, {14}
+    ]  # fmt: skip
+
+
+def test_under_the_service_objective_chains_start_where_most_contacts_are_late() -> None:
+    # Both agents at 09:00 (the two-hour case above): 0.0329 calls late at 09:00
+    # and all 12 at 10:00, so a chain starts at 10:00 about 365 times as often (each
+    # fine slot of the hour has its share of the hour's calls).
+    # Under the agents objective every short slot is alike.
+    from tests.test_service_objective import late_at, phone_team
+
+    for objective, expected in (("service", (late_at(2, 2), 12.0)), ("agents", None)):
+        problem = Problem.build(phone_team(objective))  # type: ignore[arg-type]
+        at_nine = [[every_day_from(problem, a, 9)[0]] for a in range(2)]
+        search = neighbourhood._Neighbourhoods(problem, at_nine, [{}, {}], STAGES, 0)
+        nine, ten = (hour * 60 // problem.step_minutes for hour in (9, 10))
+        weights = search.lateness([(0, nine), (0, ten)])
+        if expected is None:
+            assert weights is None
+            continue
+        assert weights is not None
+        priority = problem.priorities[0] * SERVICE_SCALE * problem.step_minutes / 60
+        assert [w / priority for w in weights] == pytest.approx(expected, abs=1e-3)

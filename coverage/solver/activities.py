@@ -12,7 +12,9 @@ others leave. The full CP-SAT model then chooses shifts and queues together.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from itertools import accumulate
 
 from ortools.graph.python import min_cost_flow
 
@@ -67,23 +69,34 @@ class QueueNeed:
     def best_gain(self, option: AgentOptions, t: int) -> int:
         return max(self.gain(q, t) for q in option.queues)
 
-    def candidate_gain(self, option: AgentOptions, candidate: Candidate) -> int:
-        """An upper bound on what the shift is worth: the best queue in every slot."""
-        return sum(self.best_gain(option, t) for t in self.problem.slots_of(candidate))
+    def shift_gains(self, option: AgentOptions) -> list[list[int]]:
+        """Per day, an upper bound on what each of the agent's candidate shifts is
+        worth: the best queue in every slot it covers (summed over the week once)."""
+        problem = self.problem
+        best = [self.best_gain(option, t) for t in range(problem.slots)]
+        running = list(accumulate(best + best, initial=0))
+        return [
+            [running[r.stop] - running[r.start] for r in map(problem.slots_of, day)]
+            for day in option.days
+        ]
 
-    def cost(self) -> int:
+    def cost(self, slots: Iterable[int] | None = None) -> int:
         """What is still missing, in the units of ``worth``: the worth of every seat
-        not yet taken."""
+        not yet taken, in the given slots of the week (all by default)."""
         problem, total = self.problem, 0
+        slots = range(problem.slots) if slots is None else slots
         for q, priority in enumerate(problem.priorities):
-            floor, guide, unit = problem.queue_floor[q], problem.queue_guide[q], self.unit[q]
-            for t, (f, g, n) in enumerate(zip(floor, guide, self.on[q], strict=True)):
-                missing = self.floor_weight * max(0, f - n)
+            floor, guide, unit, on = (
+                problem.queue_floor[q], problem.queue_guide[q], self.unit[q], self.on[q]
+            )  # fmt: skip
+            for t in slots:
+                n = on[t]
+                missing = self.floor_weight * max(0, floor[t] - n)
                 table = self.tables.get((q, t))
                 if table is not None:
                     missing += table[min(n, len(table) - 1)]
                 else:
-                    missing += unit * max(0, g - n)
+                    missing += unit * max(0, guide[t] - n)
                 total += priority * missing
         return total
 

@@ -16,6 +16,9 @@ contacts-late tables and email backlog count the rest of the team on too. It
 applies to every plan without optional agents or a published week
 (``improves_together``); the full model does the rest, unless it is too large
 to build (``builds_full_model``): then the chains run every stage alone.
+With several workers, that many neighbourhoods with no agent in common are
+searched side by side, each against the roster as it was, and each change is
+kept if the roster with it is no worse.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
@@ -49,8 +53,8 @@ GROUP_SIZE_AT_MOST = 8
 # most in the same time, and presolve pays for itself (``with_service``).
 GROUP_SIZE_WITH_SERVICE = 2
 NEIGHBOURHOOD_SECONDS = 1.0
-# Neighbourhoods in a row that gain nothing, per agent of the team, before the
-# groups grow (and past the largest, the search gives its time to the full model).
+# Rounds of neighbourhoods (one per worker) in a row that gain nothing, per agent of the
+# team, before the groups grow (past the largest, the search gives its time to the full model).
 STALL_PER_AGENT = 0.5
 
 
@@ -76,6 +80,7 @@ def improve_together(
     stopped: Callable[[], bool] = lambda: False,
     on_better: Callable[[dict[str, int]], None] | None = None,
     patience: float = math.inf,
+    workers: int = 1,
 ) -> tuple[list[list[Candidate]], Serving]:
     """The roster (shifts and queues per agent) with chains of agents' weeks chosen
     again for one stage of the objective, the earlier stages held; each change is
@@ -83,24 +88,27 @@ def improve_together(
     ``until`` (a ``time.perf_counter`` value), until the stage's terms are at their
     ``known`` bounds (0 when not known), until chains of the most agents stall, or
     until ``stopped()`` (Ctrl-C), or ``patience`` seconds after the last gain.
-    ``on_better`` is given the terms of each better roster."""
+    ``on_better`` is given the terms of each better roster. With several ``workers``
+    that many neighbourhoods are searched side by side, each with one worker."""
     search = _Neighbourhoods(problem, chosen, serving, stages, seed)
     names = [n for names in stages for n in names]
     gained = time.perf_counter()
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
-    while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
-        now = time.perf_counter()
-        seconds = min(NEIGHBOURHOOD_SECONDS, until - now)
-        if seconds <= 0.05 or stopped() or now - gained > patience:
-            break
-        better = search.step(stage, size, seconds)
-        gained = time.perf_counter() if better else gained
-        stalled = 0 if better else stalled + 1
-        if better and on_better is not None:
-            on_better(dict(zip(names, search.terms, strict=True)))
-        if stalled >= stall_limit:
-            size, stalled = size + 1, 0
+    with ThreadPoolExecutor(workers) as pool:
+        search.workers, search.pool = workers, pool if workers > 1 else None
+        while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
+            now = time.perf_counter()
+            seconds = min(NEIGHBOURHOOD_SECONDS, until - now)
+            if seconds <= 0.05 or stopped() or now - gained > patience:
+                break
+            better = search.step(stage, size, seconds)
+            gained = time.perf_counter() if better else gained
+            stalled = 0 if better else stalled + 1
+            if better and on_better is not None:
+                on_better(dict(zip(names, search.terms, strict=True)))
+            if stalled >= stall_limit:
+                size, stalled = size + 1, 0
     return search.chosen, search.serving
 
 
@@ -121,6 +129,9 @@ class _Neighbourhoods:
         self.on = queues_on(problem, self.chosen, self.serving)
         self.terms = staged_terms(problem, stages, self.chosen, self.serving, self.on)
         self.rng = random.Random(seed)
+        # Side by side, each neighbourhood's search on its own core (set by ``improve_together``).
+        self.workers = 1
+        self.pool: ThreadPoolExecutor | None = None
         self.reach: list[frozenset[int]] = [frozenset()] * len(problem.options)
         for members in classes_of(problem):  # interchangeable agents reach the same slots
             reach = _reach(problem, problem.options[members[0]])
@@ -153,8 +164,9 @@ class _Neighbourhoods:
             ]
             return self.rng.choice(varied) if varied else None
         short = self.short()
+        weights = self.lateness(short)
         if short:
-            q, t = self.rng.choice(short)
+            q, t = self.rng.choices(short, weights)[0] if weights else self.rng.choice(short)
         else:
             q = self.rng.randrange(problem.queue_count)
             if not self.needed[q]:
@@ -162,6 +174,22 @@ class _Neighbourhoods:
             t = self.rng.choice(self.needed[q])
         able = self.able(q, t)
         return self.rng.choice(able) if able else None
+
+    def lateness(self, short: list[tuple[int, int]]) -> list[float] | None:
+        """How likely each short slot is to start a chain under the service objective:
+        its contacts late, weighted by priority (an email slot, whose lateness is the
+        queue's, as much as the mean voice or chat slot); None (all alike) otherwise."""
+        problem = self.problem
+        if not problem.by_service:
+            return None
+        late = [0.0] * len(short)
+        for i, (q, t) in enumerate(short):
+            table = problem.late_tables.get((q, t))
+            if table is not None:
+                late[i] = problem.priorities[q] * table[min(self.on[q][t], len(table) - 1)]
+        tabled = [value for value in late if value]
+        mean = sum(tabled) / len(tabled) if tabled else 1.0
+        return [value or mean for value in late]
 
     def short(self) -> list[tuple[int, int]]:
         """The needed slots where a queue is short: below its floor, and below its
@@ -218,18 +246,36 @@ class _Neighbourhoods:
         ]
 
     def step(self, stage: int, size: int, seconds: float) -> bool:
-        """One neighbourhood of ``size`` agents for the stage; whether it made the
-        roster strictly better."""
+        """Neighbourhoods of ``size`` agents for the stage, one per worker (``pool``)
+        with no agent in two, searched side by side; whether the roster became
+        strictly better."""
+        pool = self.pool
+        groups: list[tuple[list[int], float]] = []
+        for _ in range(self.workers if pool is not None else 1):
+            group = self.group(stage, size)
+            if group and not any(set(group) & set(other) for other, _ in groups):
+                groups.append((group, self.rng.random()))
+        problem, chosen, serving, on = self.problem, self.chosen, self.serving, self.on
+
+        def search(group: list[int], draw: float) -> tuple[list[list[Candidate]], Serving] | None:
+            return choose_again(
+                problem, chosen, serving, group, on, self.stages, seconds, stage, draw
+            )
+
+        if pool is None or len(groups) < 2:
+            found = [search(*group) for group in groups]
+        else:
+            found = list(pool.map(search, *zip(*groups, strict=True)))
+        better = False
+        for (group, _), weeks in zip(groups, found, strict=True):
+            if weeks is not None:
+                better = self.take(group, weeks) or better
+        return better
+
+    def take(self, group: list[int], found: tuple[list[list[Candidate]], Serving]) -> bool:
+        """The group's new weeks and queues, kept if the roster is no worse (the
+        others' may have changed since they were searched); whether it is better."""
         problem = self.problem
-        group = self.group(stage, size)
-        if not group:
-            return False
-        found = choose_again(
-            problem, self.chosen, self.serving, group, self.on, self.stages, seconds,
-            stage, self.rng.random(),
-        )  # fmt: skip
-        if found is None:
-            return False
         trial, serving = list(self.chosen), list(self.serving)
         on = [list(row) for row in self.on]
         for a, week, queues in zip(group, *found, strict=True):

@@ -480,7 +480,7 @@ class _Search:
         with _ctrl_c_sets(stopped, self.interruptible):
             found = improve_together(
                 self.problem, chosen, serving, self.stages, until, self.settings.seed,
-                self.known, stage, stopped.is_set, report, patience,
+                self.known, stage, stopped.is_set, report, patience, self.settings.workers,
             )  # fmt: skip
         self.interrupted = self.interrupted or stopped.is_set()
         return found

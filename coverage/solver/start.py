@@ -30,36 +30,51 @@ class Undecided(Exception):
     """The agent's week was neither found nor proven impossible in the time allowed."""
 
 
+class AgentAlone:
+    """One agent's week with that agent's hard rules alone: a tiny exact model, built
+    once and solved for any gains per candidate shift."""
+
+    def __init__(self, problem: Problem, option: AgentOptions) -> None:
+        alone = RosterModel(
+            replace(problem, options=(replace(option, optional=False),)), with_objective=False
+        )
+        (self.days,) = alone.choices
+        self.agent_id = option.agent.id
+        alone.add_start_time_term()
+        self.model, self.extra_starts = alone.model, alone.terms[START_TIMES]
+
+    def best_week(self, gains: Sequence[Sequence[int]] | None = None) -> list[Candidate] | None:
+        """The agent's best week, or None if their rules contradict.
+
+        With ``gains`` (per candidate shift), the week maximises the total gain and,
+        among equal gains, uses the fewest distinct local start times. Raises
+        ``Undecided`` when the time runs out before either is known.
+        """
+        if gains is None:
+            self.model.clear_objective()  # type: ignore[no-untyped-call]
+        else:
+            gain = cp_model.LinearExpr.weighted_sum(
+                [var for day in self.days for _, var in day],
+                [g for day_gains in gains for g in day_gains],
+            )
+            extra = self.extra_starts
+            self.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = AGENT_ALONE_SECONDS
+        code = solver.solve(self.model)
+        if code == cp_model.INFEASIBLE:
+            return None
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise Undecided(self.agent_id)
+        return [c for day in self.days for c, var in day if solver.boolean_value(var)]
+
+
 def solve_agent_alone(
     problem: Problem, option: AgentOptions, gains: Sequence[Sequence[int]] | None = None
 ) -> list[Candidate] | None:
-    """The agent's best week on their own, or None if their rules contradict.
-
-    With ``gains`` (per candidate shift), the week maximises the total gain and,
-    among equal gains, uses the fewest distinct local start times. Raises
-    ``Undecided`` when the time runs out before either is known.
-    """
-    alone = RosterModel(
-        replace(problem, options=(replace(option, optional=False),)), with_objective=False
-    )
-    (agent_days,) = alone.choices
-    if gains is not None:
-        alone.add_start_time_term()
-        extra = alone.terms[START_TIMES]
-        gain = cp_model.LinearExpr.weighted_sum(
-            [var for day in agent_days for _, var in day],
-            [g for day_gains in gains for g in day_gains],
-        )
-        alone.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = AGENT_ALONE_SECONDS
-    code = solver.solve(alone.model)
-    if code == cp_model.INFEASIBLE:
-        return None
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise Undecided(option.agent.id)
-    return [c for day in agent_days for c, var in day if solver.boolean_value(var)]
+    """The agent's best week on their own (``AgentAlone.best_week``)."""
+    return AgentAlone(problem, option).best_week(gains)
 
 
 def _kept(problem: Problem, roster: Sequence[Shift]) -> dict[int, list[Candidate]]:
@@ -102,6 +117,7 @@ class _Placement:
         self.need = QueueNeed(problem)
         self.chosen: list[list[Candidate]] = [[] for _ in problem.options]
         self.serving: Serving = [{} for _ in problem.options]
+        self.alone: dict[int, AgentAlone] = {}
 
     def take(self, a: int, shifts: list[Candidate]) -> None:
         option = self.problem.options[a]
@@ -138,12 +154,17 @@ class _Placement:
                 q = self.serving[a][t % problem.slots] if option.switches else option.queues[0]
                 self.need.add(q, t)
 
-    def best_week(self, option: AgentOptions) -> list[Candidate] | None:
-        gains = [
-            [self.need.candidate_gain(option, candidate) for candidate in day]
-            for day in option.days
-        ]
-        return solve_agent_alone(self.problem, option, gains)
+    def best_week(self, a: int) -> list[Candidate] | None:
+        """The agent's best week against what is still needed (their model is kept)."""
+        option = self.problem.options[a]
+        if a not in self.alone:
+            self.alone[a] = AgentAlone(self.problem, option)
+        return self.alone[a].best_week(self.need.shift_gains(option))
+
+    def slots(self, a: int) -> set[int]:
+        """The slots of the week the agent's shifts cover."""
+        problem = self.problem
+        return {t % problem.slots for c in self.chosen[a] for t in problem.slots_of(c)}
 
 
 # The last agents the greedy start places are placed against the need even after
@@ -186,13 +207,12 @@ def greedy_start(
         placed.keep_published(a, shifts)
     order = _placing_order(problem, kept)
     for position, a in enumerate(order):
-        option = problem.options[a]
         late = deadline is not None and time.perf_counter() > deadline
         if feasible is not None and late and len(order) - position > ALWAYS_PLACED:
             placed.take(a, list(feasible[a]))
             continue
         try:
-            week = placed.best_week(option)
+            week = placed.best_week(a)
         except Undecided:
             week = list(feasible[a]) if feasible is not None else []
         placed.take(a, week or [])
@@ -228,25 +248,30 @@ def _placing_order(problem: Problem, kept: Container[int]) -> list[int]:
 
 
 def _improve(placed: _Placement, order: list[int], until: float) -> None:
+    need = placed.need
     for _ in range(IMPROVE_ROUNDS):
         improved = False
         for a in order:
             if time.perf_counter() > until:
                 return
-            before = placed.need.cost()
+            touched = placed.slots(a)
             old = placed.drop(a)
             try:
-                week = placed.best_week(placed.problem.options[a])
+                week = placed.best_week(a)
             except Undecided:
                 week = None
             if week is None:
                 placed.put_back(a, old)
                 continue
             placed.take(a, week)
-            if placed.need.cost() < before:
-                improved = True
-            else:
+            # Only the slots either week covers change what is missing.
+            touched |= placed.slots(a)
+            after = need.cost(touched)
+            new = placed.drop(a)
+            placed.put_back(a, old)
+            if after < need.cost(touched):
                 placed.drop(a)
-                placed.put_back(a, old)
+                placed.put_back(a, new)
+                improved = True
         if not improved:
             return
