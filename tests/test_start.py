@@ -64,3 +64,29 @@ def test_an_agent_s_week_model_kept_for_new_gains_chooses_as_a_fresh_one() -> No
             for t in problem.slots_of(candidate):
                 need.add(0, t)
     assert kept.best_week() is not None  # and with no gains, any week that keeps the rules
+
+
+def test_the_weeks_on_the_way_to_the_best_end_at_a_week_worth_the_best() -> None:
+    # The pattern start prices weeks at fractional prices per slot: 0.75 an
+    # evening slot (18:00-24:00 UTC), 0.25 any other, so every sum is exact in
+    # binary. Each shift's worth is the sum of its slots' prices, and the last
+    # week the search passes through (without the start-time tie-break) is
+    # worth as much as the best week.
+    problem = night_owl_problem()
+    (option,) = problem.options
+    prices = [
+        0.75 if (t * problem.step_minutes // 60) % 24 >= 18 else 0.25 for t in range(problem.slots)
+    ]
+    worths = problem.shift_worths(option, prices)
+    for day, day_worths in zip(option.days, worths, strict=True):
+        for candidate, worth in zip(day, day_worths, strict=True):
+            slots = problem.slots_of(candidate)
+            assert worth == sum(prices[t % problem.slots] for t in slots)
+    gains = [[round(1000 * w) for w in day] for day in worths]
+    found = AgentAlone(problem, option, tie_break=False).weeks_on_the_way(gains, seconds=10)
+    assert found
+    best = AgentAlone(problem, option).best_week(gains)
+    assert best is not None
+    index = {id(c): (d, i) for d, day in enumerate(option.days) for i, c in enumerate(day)}
+    worth_of_best = sum(gains[d][i] for d, i in (index[id(c)] for c in best))
+    assert sum(gains[d][i] for d, i in found[-1]) == worth_of_best

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from itertools import accumulate
 
 from ortools.graph.python import min_cost_flow
 
@@ -72,13 +71,8 @@ class QueueNeed:
     def shift_gains(self, option: AgentOptions) -> list[list[int]]:
         """Per day, an upper bound on what each of the agent's candidate shifts is
         worth: the best queue in every slot it covers (summed over the week once)."""
-        problem = self.problem
-        best = [self.best_gain(option, t) for t in range(problem.slots)]
-        running = list(accumulate(best + best, initial=0))
-        return [
-            [running[r.stop] - running[r.start] for r in map(problem.slots_of, day)]
-            for day in option.days
-        ]
+        best = [self.best_gain(option, t) for t in range(self.problem.slots)]
+        return self.problem.shift_worths(option, best)
 
     def cost(self, slots: Iterable[int] | None = None) -> int:
         """What is still missing, in the units of ``worth``: the worth of every seat

@@ -34,16 +34,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
 from coverage.solver.bound import classes_of
-from coverage.solver.model import RosterModel
 from coverage.solver.problem import SERVICE_SCALE, AgentOptions, Problem, hull_segments
-from coverage.solver.start import greedy_start
+from coverage.solver.start import AgentAlone, greedy_start
 
 Pattern = tuple[tuple[int, int], ...]  # (local day, candidate index) per shift, sorted
 
@@ -67,60 +64,25 @@ PRICING_SHARE = 0.4
 PRICING_THREADS = 2
 
 
-class _Collector(cp_model.CpSolverSolutionCallback):
-    """Every improving week the pricing search passes through, not only its best."""
-
-    def __init__(self, choices: list[tuple[tuple[int, int], cp_model.IntVar]]) -> None:
-        super().__init__()
-        self._choices = choices
-        self.weeks: list[Pattern] = []
-
-    def on_solution_callback(self) -> None:
-        self.weeks.append(tuple(key for key, var in self._choices if self.boolean_value(var)))
-
-
 class _Pricer:
     """The best weeks for one agent of a class at given prices per grid slot."""
 
     def __init__(self, problem: Problem, option: AgentOptions) -> None:
-        self.problem = problem
-        alone = RosterModel(replace(problem, options=(option,)), with_objective=False)
-        self.model = alone.model
-        self.choices = [
-            ((d, i), var)
-            for d, day in enumerate(alone.choices[0])
-            for i, (_, var) in enumerate(day)
-        ]
-        slots = problem.slots
-        # Each shift covers a run of slots: (first slot, past the last) on the doubled week.
-        self.runs: dict[tuple[int, int], tuple[int, int]] = {}
-        for d, day in enumerate(option.days):
-            for i, candidate in enumerate(day):
-                covered = problem.slots_of(candidate)
-                first = covered.start % slots
-                self.runs[d, i] = (first, first + len(covered))
+        self.problem, self.option = problem, option
+        self.alone = AgentAlone(problem, option, tie_break=False)
 
     def cover(self, week: Pattern) -> Counter[int]:
-        slots = self.problem.slots
-        return Counter(t % slots for key in week for t in range(*self.runs[key]))
+        slots, days = self.problem.slots, self.option.days
+        return Counter(t % slots for d, i in week for t in self.problem.slots_of(days[d][i]))
 
-    def worth(self, week: Pattern, running: Sequence[float]) -> float:
-        """What the week covers at the prices whose running sum (over two weeks) is given."""
-        return sum(running[self.runs[key][1]] - running[self.runs[key][0]] for key in week)
+    def worths(self, prices: Sequence[float]) -> list[list[float]]:
+        """What each candidate shift covers at the prices per slot."""
+        return self.problem.shift_worths(self.option, prices)
 
-    def best_weeks(self, running: Sequence[float], seconds: float) -> list[Pattern]:
-        """Weeks found on the way to the best, best last."""
-        gains = [round(PRICE_SCALE * self.worth((key,), running)) for key, _ in self.choices]
-        self.model.maximize(
-            cp_model.LinearExpr.weighted_sum([var for _, var in self.choices], gains)
-        )
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
-        solver.parameters.catch_sigint_signal = False
-        collector = _Collector(self.choices)
-        solver.solve(self.model, collector)
-        return collector.weeks
+    def best_weeks(self, worths: Sequence[Sequence[float]], seconds: float) -> list[Pattern]:
+        """Weeks found on the way to the best at the shifts' ``worths``, best last."""
+        gains = [[round(PRICE_SCALE * w) for w in day] for day in worths]
+        return self.alone.weeks_on_the_way(gains, seconds)
 
 
 class _Master:
@@ -141,9 +103,9 @@ class _Master:
         if solver is None:
             raise RuntimeError("OR-Tools linear solver GLOP is not available")
         # Columns and bounds change between solves: keep the basis rather than presolve
-        # anew (measured: dual simplex and CLP were slower here).
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        # anew (measured: CLP was slower here). See ``solve`` for the simplex used.
         self.solver = solver
+        self.fixed_since_solve = False
         self.problem = problem
         priorities = problem.priorities
         # What the heuristics aim at (see ``Problem.guide_unit``), under the service
@@ -229,6 +191,14 @@ class _Master:
     def solve(self) -> tuple[list[list[float]], list[float]] | None:
         """Dual prices per class and slot (what one more agent of the class on in the
         slot is worth), and per class; None if the LP failed."""
+        # After a fix only bounds changed, and the basis stays dual feasible: the dual
+        # simplex re-solves it faster; after new columns, the primal simplex does
+        # (benchmarks/README.md, "Queues").
+        dual = "true" if self.fixed_since_solve else "false"
+        self.solver.SetSolverSpecificParametersAsString(
+            f"use_preprocessing: false use_dual_simplex: {dual}"
+        )
+        self.fixed_since_solve = False
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         slots = self.problem.slots
@@ -257,6 +227,7 @@ class _Master:
     def fix(self, k: int, week: Pattern, n: int) -> None:
         """``n`` more agents of class k work this pattern."""
         cover = self.patterns[k][week][1]
+        self.fixed_since_solve = True
         self.left[k] -= n
         self.members[k].SetBounds(self.left[k], self.left[k])
         if len(self.queues[k]) > 1:
@@ -302,10 +273,7 @@ class _Patterns:
                 return False
             prices, per_class = duals
             open_classes = [k for k, left in enumerate(self.master.left) if left]
-            running = {
-                k: list(itertools.accumulate(prices[k] + prices[k], initial=0.0))
-                for k in open_classes
-            }
+            worths = {k: self.pricers[k].worths(prices[k]) for k in open_classes}
             seconds = min(2.0, deadline - time.perf_counter())
             if seconds <= 0:
                 return True
@@ -315,7 +283,7 @@ class _Patterns:
                 self.pool.map(
                     _Pricer.best_weeks,
                     [self.pricers[k] for k in open_classes],
-                    [running[k] for k in open_classes],
+                    [worths[k] for k in open_classes],
                     itertools.repeat(seconds),
                 )
             )
@@ -323,7 +291,7 @@ class _Patterns:
             for k, weeks in zip(open_classes, found, strict=True):
                 for week in weeks:
                     # A pattern improves the master when its reduced cost is negative.
-                    worth = self.pricers[k].worth(week, running[k])
+                    worth = sum(worths[k][d][i] for d, i in week)
                     if week not in self.master.patterns[k] and worth + per_class[k] > 1e-6:
                         self._add(k, week)
                         added += 1

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cached_property
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from typing import TypeVar
 
 from coverage.models import WEEK_MINUTES, Agent, Contract, Scenario
 from coverage.requirements import QueueRequirements, Requirements, build_requirements
 from coverage.shifts import Candidate, candidates_for
 from coverage.timegrid import WEEK, Week
+
+Number = TypeVar("Number", int, float)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,16 @@ class Problem:
         """Fine slots the candidate covers, unwrapped (take ``% slots``)."""
         first = self.week.minute_of_week(candidate.shift.start_utc) // self.step_minutes
         return range(first, first + candidate.minutes // self.step_minutes)
+
+    def shift_worths(self, option: AgentOptions, per_slot: Sequence[Number]) -> list[list[Number]]:
+        """Per day, the sum of ``per_slot`` (a value per slot of the week) over each of
+        the agent's candidate shifts, a shift past the week's end wrapping to its
+        start: one running sum over two weeks, not one sum per shift."""
+        running = list(accumulate([*per_slot, *per_slot], operator.add, initial=per_slot[0] * 0))
+        return [
+            [running[r.stop] - running[r.start] for r in map(self.slots_of, day)]
+            for day in option.days
+        ]
 
     @property
     def queue_count(self) -> int:

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from coverage.shifts import Candidate
 from coverage.solver.activities import QueueNeed, serve_shift
-from coverage.solver.model import START_TIMES, RosterModel, Serving
+from coverage.solver.model import START_TIMES, RosterModel, Serving, Term
 from coverage.solver.problem import AgentOptions, Problem
 from coverage.timegrid import Shift
 
@@ -32,33 +32,44 @@ class Undecided(Exception):
 
 class AgentAlone:
     """One agent's week with that agent's hard rules alone: a tiny exact model, built
-    once and solved for any gains per candidate shift."""
+    once and solved for any gains per candidate shift (the greedy start, weeks
+    chosen again one at a time, and the pattern start's pricing)."""
 
-    def __init__(self, problem: Problem, option: AgentOptions) -> None:
+    def __init__(self, problem: Problem, option: AgentOptions, tie_break: bool = True) -> None:
         alone = RosterModel(
             replace(problem, options=(replace(option, optional=False),)), with_objective=False
         )
         (self.days,) = alone.choices
         self.agent_id = option.agent.id
-        alone.add_start_time_term()
-        self.model, self.extra_starts = alone.model, alone.terms[START_TIMES]
+        self.extra_starts: Term | None = None
+        if tie_break:
+            alone.add_start_time_term()
+            self.extra_starts = alone.terms[START_TIMES]
+        self.model = alone.model
+
+    def maximise(self, gains: Sequence[Sequence[int]]) -> None:
+        """The week's objective: the total gain of its shifts (``gains`` per candidate
+        shift) and, with the tie-break, among equal gains the fewest distinct local
+        start times."""
+        gain = cp_model.LinearExpr.weighted_sum(
+            [var for day in self.days for _, var in day],
+            [g for day_gains in gains for g in day_gains],
+        )
+        extra = self.extra_starts
+        if extra is None:
+            self.model.maximize(gain)
+        else:
+            self.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
 
     def best_week(self, gains: Sequence[Sequence[int]] | None = None) -> list[Candidate] | None:
-        """The agent's best week, or None if their rules contradict.
-
-        With ``gains`` (per candidate shift), the week maximises the total gain and,
-        among equal gains, uses the fewest distinct local start times. Raises
-        ``Undecided`` when the time runs out before either is known.
+        """The agent's best week (``maximise``), or any week without ``gains``; None if
+        their rules contradict. Raises ``Undecided`` when the time runs out before
+        either is known.
         """
         if gains is None:
             self.model.clear_objective()  # type: ignore[no-untyped-call]
         else:
-            gain = cp_model.LinearExpr.weighted_sum(
-                [var for day in self.days for _, var in day],
-                [g for day_gains in gains for g in day_gains],
-            )
-            extra = self.extra_starts
-            self.model.maximize((extra.upper_bound + 1) * gain - extra.expression)
+            self.maximise(gains)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = AGENT_ALONE_SECONDS
@@ -68,6 +79,35 @@ class AgentAlone:
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise Undecided(self.agent_id)
         return [c for day in self.days for c, var in day if solver.boolean_value(var)]
+
+    def weeks_on_the_way(
+        self, gains: Sequence[Sequence[int]], seconds: float
+    ) -> list[tuple[tuple[int, int], ...]]:
+        """Every week the search for the best one passes through in ``seconds``, best
+        last, each as its shifts' (day, index among the day's candidates), sorted.
+        Safe to run beside other searches (no Ctrl-C handler of its own)."""
+        self.maximise(gains)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.catch_sigint_signal = False
+        collector = _Collector(self.days)
+        solver.solve(self.model, collector)
+        return collector.weeks
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Each week a search passes through, not only its best."""
+
+    def __init__(self, days: Sequence[Sequence[tuple[Candidate, cp_model.IntVar]]]) -> None:
+        super().__init__()
+        self._choices = [
+            ((d, i), var) for d, day in enumerate(days) for i, (_, var) in enumerate(day)
+        ]
+        self.weeks: list[tuple[tuple[int, int], ...]] = []
+
+    def on_solution_callback(self) -> None:
+        self.weeks.append(tuple(key for key, var in self._choices if self.boolean_value(var)))
 
 
 def solve_agent_alone(
