@@ -450,9 +450,8 @@ def test_on_two_workers_two_pairs_are_searched_side_by_side_and_both_moves_are_k
 
     monkeypatch.setattr(neighbourhood._Neighbourhoods, "group", lambda *_: pairs.pop(0))
     monkeypatch.setattr(neighbourhood, "choose_again", side_by_side)
-    search = neighbourhood._Neighbourhoods(problem, start, [{}] * 4, STAGES, 0)
     with ThreadPoolExecutor(2) as pool:
-        search.workers, search.pool = 2, pool
+        search = neighbourhood._Neighbourhoods(problem, start, [{}] * 4, STAGES, 0, pool, 2)
         assert search.step(0, 2, 5.0)
     assert not pairs
     assert shortfall_hours(plan, search.chosen) == 0

@@ -90,13 +90,13 @@ def improve_together(
     until ``stopped()`` (Ctrl-C), or ``patience`` seconds after the last gain.
     ``on_better`` is given the terms of each better roster. With several ``workers``
     that many neighbourhoods are searched side by side, each with one worker."""
-    search = _Neighbourhoods(problem, chosen, serving, stages, seed)
     names = [n for names in stages for n in names]
-    gained = time.perf_counter()
     stall_limit = max(10, round(STALL_PER_AGENT * len(problem.options)))
     size, stalled = GROUP_SIZE_WITH_SERVICE if with_service(problem) else GROUP_SIZE, 0
     with ThreadPoolExecutor(workers) as pool:
-        search.workers, search.pool = workers, pool if workers > 1 else None
+        side_by_side = pool if workers > 1 else None
+        search = _Neighbourhoods(problem, chosen, serving, stages, seed, side_by_side, workers)
+        gained = time.perf_counter()
         while size <= GROUP_SIZE_AT_MOST and not search.at_bounds(stage, known or {}):
             now = time.perf_counter()
             seconds = min(NEIGHBOURHOOD_SECONDS, until - now)
@@ -122,6 +122,8 @@ class _Neighbourhoods:
         serving: Serving,
         stages: tuple[tuple[str, ...], ...],
         seed: int,
+        pool: ThreadPoolExecutor | None = None,
+        workers: int = 1,
     ) -> None:
         self.problem, self.stages = problem, stages
         self.chosen = [list(week) for week in chosen]
@@ -129,9 +131,8 @@ class _Neighbourhoods:
         self.on = queues_on(problem, self.chosen, self.serving)
         self.terms = staged_terms(problem, stages, self.chosen, self.serving, self.on)
         self.rng = random.Random(seed)
-        # Side by side, each neighbourhood's search on its own core (set by ``improve_together``).
-        self.workers = 1
-        self.pool: ThreadPoolExecutor | None = None
+        # With a pool, ``workers`` neighbourhoods are searched side by side, one per core.
+        self.pool, self.workers = pool, workers
         self.reach: list[frozenset[int]] = [frozenset()] * len(problem.options)
         for members in classes_of(problem):  # interchangeable agents reach the same slots
             reach = _reach(problem, problem.options[members[0]])

@@ -201,10 +201,10 @@ class _Placement:
             self.alone[a] = AgentAlone(self.problem, option)
         return self.alone[a].best_week(self.need.shift_gains(option))
 
-    def slots(self, a: int) -> set[int]:
-        """The slots of the week the agent's shifts cover."""
+    def slots(self, week: Sequence[Candidate]) -> set[int]:
+        """The slots of the week that the shifts cover."""
         problem = self.problem
-        return {t % problem.slots for c in self.chosen[a] for t in problem.slots_of(c)}
+        return {t % problem.slots for c in week for t in problem.slots_of(c)}
 
 
 # The last agents the greedy start places are placed against the need even after
@@ -294,24 +294,23 @@ def _improve(placed: _Placement, order: list[int], until: float) -> None:
         for a in order:
             if time.perf_counter() > until:
                 return
-            touched = placed.slots(a)
             old = placed.drop(a)
             try:
                 week = placed.best_week(a)
             except Undecided:
                 week = None
-            if week is None:
-                placed.put_back(a, old)
-                continue
-            placed.take(a, week)
-            # Only the slots either week covers change what is missing.
-            touched |= placed.slots(a)
-            after = need.cost(touched)
-            new = placed.drop(a)
             placed.put_back(a, old)
-            if after < need.cost(touched):
-                placed.drop(a)
-                placed.put_back(a, new)
+            if week is None:
+                continue
+            # Only the slots either week covers change what is missing.
+            touched = placed.slots(old[0]) | placed.slots(week)
+            before = need.cost(touched)
+            placed.drop(a)
+            placed.take(a, week)
+            if need.cost(touched) < before:
                 improved = True
+            else:
+                placed.drop(a)
+                placed.put_back(a, old)
         if not improved:
             return
