@@ -7,6 +7,7 @@ the hiring flow needs (optional agents, stage order, a cap on hires).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import signal
@@ -49,6 +50,7 @@ from coverage.solver.patterns import pattern_start
 from coverage.solver.problem import SERVICE_SCALE, Problem
 from coverage.solver.result import Progress, Result, StageOutcome, Status, TermGap
 from coverage.solver.start import greedy_start, improve_weeks
+from coverage.solver.swaps import fewer_start_times
 from coverage.timegrid import Shift
 
 _STATUS = {
@@ -135,6 +137,10 @@ SECONDS_PER_TERM = 8e-6
 # plan's files are written within its limit. Never more than FINISH_SHARE of it.
 FINISH_SECONDS_PER_AGENT = 1.5e-3
 FINISH_SHARE = 0.2
+# Seconds per agent kept, within FINISH_SHARE, for shifts traded for fewer start
+# times after the search (``_Search.trade_shifts``; measured in benchmarks/README.md,
+# "Trading shifts", with a margin).
+TRADE_SECONDS_PER_AGENT = 1e-3
 
 
 # Share of the time limit the aggregate LP bound may take, solved beside the first
@@ -300,6 +306,7 @@ def solve_problem(
     for number, names in enumerate(stages):
         if not search.run_stage(number, names):
             break
+    search.trade_shifts()
     return search.result()
 
 
@@ -321,9 +328,13 @@ class _Search:
         self.by_work = settings.deterministic
         # The search's own limit: the time limit less what follows the search.
         self.limit = settings.time_limit_seconds
+        # The end of the trades of shifts after the search (``trade_shifts``).
+        self.trades_until = self.limit
         if not self.by_work:
-            finish = FINISH_SECONDS_PER_AGENT * len(problem.options)
-            self.limit -= min(finish, FINISH_SHARE * self.limit)
+            agents = len(problem.options)
+            finish = FINISH_SECONDS_PER_AGENT * agents
+            self.limit -= min(finish + TRADE_SECONDS_PER_AGENT * agents, FINISH_SHARE * self.limit)
+            self.trades_until -= min(finish, FINISH_SHARE * self.trades_until)
         self.lp: LowerBound | None = None
         self.known: dict[str, int] = {}
         # The LP bound is solved beside the first roster (the LP solver releases the GIL).
@@ -554,6 +565,7 @@ class _Search:
             if not last and model is not None:
                 model.hold_stage(names, reached)
             return True
+        traded = START_TIMES in names and self.trade_shifts()
         if model is None:
             return self._chain_stage(number, names, last)
         stage_started = time.perf_counter()
@@ -565,6 +577,7 @@ class _Search:
             # "Neighbourhoods").
             until = time.perf_counter() + TOGETHER_STAGE_SHARE * (self.limit - self.elapsed())
             self.chosen, self.serving = self.chains(self.chosen, self.serving, number, until)
+        if chained or traded:
             model.model.clear_hints()  # type: ignore[no-untyped-call]
             self.values = model.add_hint(self.chosen, self.serving)
             if self.interrupted:
@@ -616,6 +629,30 @@ class _Search:
             # can fall just below the whole number it is (1022531.9999999999).
             model.hold_stage(names, stage_value(self.weights, names, self.values))
             _hint_solution(model, solver)
+        return True
+
+    def trade_shifts(self) -> bool:
+        """Shifts traded between agents who may work each other's, for fewer start
+        times at no cost to any other term (``swaps.fewer_start_times``): before the
+        tie-breaker's search, and on the roster it ends with (or the one a stage
+        before it ended with, when it did not run). Whether the roster changed; a
+        tie-breaker stage already ended reports the roster's value after them."""
+        if not self.found or self.interrupted or not any(START_TIMES in n for n in self.stages):
+            return False
+        until = None if self.by_work else self.started + self.trades_until
+        before = term_values(self.problem, self.chosen, self.serving)[START_TIMES]
+        chosen, serving = fewer_start_times(self.problem, self.chosen, self.serving, until)
+        after = term_values(self.problem, chosen, serving)
+        if after[START_TIMES] >= before:
+            return False
+        self.chosen, self.serving = chosen, serving
+        self.values = {n: after.get(n, v) for n, v in self.values.items()}
+        for i, outcome in enumerate(self.outcomes):
+            if outcome.terms == (START_TIMES,) and outcome.objective is not None:
+                reached = stage_value(self.weights, outcome.terms, after)
+                self.outcomes[i] = dataclasses.replace(
+                    outcome, objective=min(outcome.objective, reached)
+                )
         return True
 
     def _stage_bound(self, names: tuple[str, ...]) -> int:

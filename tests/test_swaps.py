@@ -1,0 +1,108 @@
+"""Shifts traded between agents for fewer start times (``fewer_start_times``).
+
+Every roster goes through the independent validator; the tiny cases are worked
+out by hand.
+"""
+
+from coverage.models import Queue, Scenario
+from coverage.shifts import Candidate
+from coverage.solver import Problem
+from coverage.solver.activities import activities_of, serve_greedily
+from coverage.solver.model import START_TIMES, queues_on, term_values
+from coverage.solver.swaps import fewer_start_times
+from coverage.validate import validate_roster
+from tests.conftest import WEEK_OF_MARCH, agent, hourly_forecast, scenario
+
+
+def two_days_in_kolkata(min_rest_hours: float = 11) -> Problem:
+    # Two agents in Kolkata (UTC+5:30) who work two 8-hour days.
+    agents = [
+        agent(name, "Asia/Kolkata", weekly_hours=16, days_per_week=2, start_step_minutes=60,
+              min_rest_hours=min_rest_hours)
+        for name in ("asha", "ravi")
+    ]  # fmt: skip
+    return Problem.build(scenario(agents, min_agents=0))
+
+
+def starting_at(problem: Problem, a: int, hours: list[int]) -> list[Candidate]:
+    """Agent a's Monday and Tuesday shifts, starting at these local hours."""
+    days = problem.options[a].days
+    return [next(c for c in days[d] if c.start_minute == 60 * hour) for d, hour in enumerate(hours)]
+
+
+def validated(problem: Problem, weeks: list[list[Candidate]]) -> None:
+    shifts = tuple(c.shift for week in weeks for c in week)
+    validation = validate_roster(problem.scenario, shifts)
+    assert validation.ok, validation.violations
+
+
+def test_two_agents_with_crossed_start_times_trade_to_one_start_time_each() -> None:
+    # Asha starts at 09:00 on Monday and 13:00 on Tuesday, Ravi the other way round:
+    # two start times each, one beyond the first each. Trading Tuesday's shifts
+    # (or Monday's) leaves each one start time, and the same two people on in
+    # every slot.
+    problem = two_days_in_kolkata()
+    weeks = [starting_at(problem, 0, [9, 13]), starting_at(problem, 1, [13, 9])]
+    validated(problem, weeks)
+    assert term_values(problem, weeks, [{}, {}])[START_TIMES] == 2
+
+    traded, serving = fewer_start_times(problem, weeks, [{}, {}])
+
+    validated(problem, traded)
+    assert term_values(problem, traded, serving)[START_TIMES] == 0
+    assert queues_on(problem, traded, serving) == queues_on(problem, weeks, [{}, {}])
+    assert sorted(c.start_minute for c in traded[0]) in ([540, 540], [780, 780])
+
+
+def test_no_trade_is_made_that_would_break_an_agent_s_rest() -> None:
+    # 12 hours' rest. Asha: Monday 13:00-21:00, Tuesday 09:00 (12 h later);
+    # Ravi: Monday 14:00-22:00, Tuesday 13:00. Trading Tuesday would give Ravi
+    # 09:00 after a 22:00 end (11 h); trading Monday would give Asha 14:00-22:00
+    # before her 09:00 (11 h). Either would drop a start time; neither is allowed.
+    problem = two_days_in_kolkata(min_rest_hours=12)
+    weeks = [starting_at(problem, 0, [13, 9]), starting_at(problem, 1, [14, 13])]
+    validated(problem, weeks)
+
+    traded, _ = fewer_start_times(problem, weeks, [{}, {}])
+
+    assert traded == weeks
+
+
+def test_agents_who_serve_two_queues_trade_each_shift_with_its_queues() -> None:
+    # The crossed week of the first test, for two agents who speak English and
+    # Hindi: each traded shift takes the queues served in it along, so each
+    # queue has the same agents on in every slot, and the blocks on one queue
+    # keep their shortest length.
+    agents = [
+        agent(
+            name, "Asia/Kolkata", weekly_hours=16, days_per_week=2, start_step_minutes=60
+        ).replace(skills=("english", "hindi"))
+        for name in ("asha", "ravi")
+    ]
+    queues = (
+        Queue(name="english", forecast=hourly_forecast(1)),
+        Queue(name="hindi", forecast=hourly_forecast(lambda start: int(start.hour < 12))),
+    )
+    plan = Scenario(
+        name="two queues", week_start=WEEK_OF_MARCH, agents=tuple(agents), queues=queues
+    )
+    problem = Problem.build(plan)
+    weeks = [starting_at(problem, 0, [9, 13]), starting_at(problem, 1, [13, 9])]
+    serving = serve_greedily(problem, weeks)
+    assert any(len(set(queues.values())) == 2 for queues in serving)  # someone serves both
+    before = term_values(problem, weeks, serving)
+
+    traded, traded_serving = fewer_start_times(problem, weeks, serving)
+
+    after = term_values(problem, traded, traded_serving)
+    assert (before[START_TIMES], after[START_TIMES]) == (2, 0)
+    assert {n: v for n, v in after.items() if n != START_TIMES} == {
+        n: v for n, v in before.items() if n != START_TIMES
+    }
+    assert queues_on(problem, traded, traded_serving) == queues_on(problem, weeks, serving)
+    shifts = tuple(c.shift for week in traded for c in week)
+    activities = activities_of(problem, traded, traded_serving)
+    validation = validate_roster(plan, shifts, activities=activities)
+    assert validation.ok, validation.violations
+    # The same roster in gives the same roster out.
+    assert fewer_start_times(problem, weeks, serving) == (traded, traded_serving)
