@@ -6,10 +6,11 @@ out by hand.
 
 from coverage.models import Queue, Scenario
 from coverage.shifts import Candidate
-from coverage.solver import Problem
+from coverage.solver import Problem, Status, solve
 from coverage.solver.activities import activities_of, serve_greedily
 from coverage.solver.model import START_TIMES, queues_on, term_values
 from coverage.solver.swaps import fewer_start_times
+from coverage.timegrid import Shift
 from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, agent, hourly_forecast, scenario
 
@@ -28,6 +29,20 @@ def starting_at(problem: Problem, a: int, hours: list[int]) -> list[Candidate]:
     """Agent a's Monday and Tuesday shifts, starting at these local hours."""
     days = problem.options[a].days
     return [next(c for c in days[d] if c.start_minute == 60 * hour) for d, hour in enumerate(hours)]
+
+
+def weeks_of(problem: Problem, shifts: tuple[Shift, ...]) -> list[list[Candidate]]:
+    """Each agent's candidates for the shifts of a roster."""
+    times = {(s.agent_id, s.start_utc, s.end_utc) for s in shifts}
+    return [
+        [
+            c
+            for day in option.days
+            for c in day
+            if (option.agent.id, c.shift.start_utc, c.shift.end_utc) in times
+        ]
+        for option in problem.options
+    ]
 
 
 def validated(problem: Problem, weeks: list[list[Candidate]]) -> None:
@@ -106,3 +121,22 @@ def test_agents_who_serve_two_queues_trade_each_shift_with_its_queues() -> None:
     assert validation.ok, validation.violations
     # The same roster in gives the same roster out.
     assert fewer_start_times(problem, weeks, serving) == (traded, traded_serving)
+
+
+def test_a_plan_whose_tie_breaker_finds_nothing_still_ends_with_its_shifts_traded() -> None:
+    # Twelve interchangeable agents in Manila, four in Dublin, and a work limit
+    # so small that the tie-breaker's search finds no roster: the coverage
+    # stage's roster (5 start times beyond the first with OR-Tools 9.15) is the
+    # answer, and its shifts are traded until no trade would drop a start time.
+    team = [agent(f"m{i}", "Asia/Manila") for i in range(12)]
+    team += [agent(f"d{i}", "Europe/Dublin") for i in range(4)]
+    plan = scenario(team, lambda start: 4 if 8 <= start.hour < 16 else 2)
+    result = solve(plan, time_limit=0.1, workers=1, seed=0, deterministic=True)
+    assert result.validation.ok, result.validation.violations
+    assert [s.status for s in result.stages] == [Status.OPTIMAL, Status.UNKNOWN]
+    problem = Problem.build(plan)
+    weeks = weeks_of(problem, result.roster.shifts)
+    starts = term_values(problem, weeks, [{} for _ in weeks])[START_TIMES]
+    assert result.terms[START_TIMES] == starts
+    traded, serving = fewer_start_times(problem, weeks, [{} for _ in weeks])
+    assert term_values(problem, traded, serving)[START_TIMES] == starts

@@ -640,11 +640,12 @@ class _Search:
         if not self.found or self.interrupted or not any(START_TIMES in n for n in self.stages):
             return False
         until = None if self.by_work else self.started + self.trades_until
-        before = term_values(self.problem, self.chosen, self.serving)[START_TIMES]
+        before = term_values(self.problem, self.chosen, self.serving)
         chosen, serving = fewer_start_times(self.problem, self.chosen, self.serving, until)
         after = term_values(self.problem, chosen, serving)
-        if after[START_TIMES] >= before:
-            return False
+        others = [n for n in before if n != START_TIMES]
+        if after[START_TIMES] >= before[START_TIMES] or any(after[n] != before[n] for n in others):
+            return False  # trades keep every other term; this guards it
         self.chosen, self.serving = chosen, serving
         self.values = {n: after.get(n, v) for n, v in self.values.items()}
         for i, outcome in enumerate(self.outcomes):

@@ -16,10 +16,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 
 from coverage.shifts import Candidate
 from coverage.solver.model import Serving
-from coverage.solver.problem import AgentOptions, Problem
+from coverage.solver.problem import Problem
+from coverage.timegrid import WEEK
 
 # Sweeps over the team at most: each sweep tries every trade once; the trades
 # end sooner, when a sweep keeps none.
@@ -60,11 +62,6 @@ class _Trades:
         # The candidate an agent has at given UTC times, per local date index.
         self.at: list[list[dict[tuple[object, object], Candidate]]] = [
             [{(c.shift.start_utc, c.shift.end_utc): c for c in day} for day in option.days]
-            for option in problem.options
-        ]
-        self.forbids = [_forbidden_pairs(option) for option in problem.options]
-        self.index = [
-            {id(c): i for day in option.days for i, c in enumerate(day)}
             for option in problem.options
         ]
         groups: dict[tuple[object, ...], list[int]] = {}
@@ -158,29 +155,22 @@ class _Trades:
         starts[new.start_minute] += 1
 
     def _rests(self, a: int, d: int, candidate: Candidate) -> bool:
-        """Whether ``candidate`` on date d keeps agent a's rest with their other shifts."""
-        forbids, week = self.forbids[a], self.week[a]
-        index = self._index(a, d, candidate)
-        for e, other in enumerate(week):
-            if e == d or other is None:
-                continue
-            pair = ((d, index), (e, self._index(a, e, other)))
-            if pair in forbids:
-                return False
+        """Whether ``candidate`` on date d keeps agent a's rest with their shifts on the
+        two dates either side, around the week as the roster repeats (as
+        ``problem.rest_clashes``)."""
+        rest = timedelta(minutes=self.problem.options[a].agent.rules.min_rest_minutes)
+        week = self.week[a]
+        for apart in (1, 2):
+            later, earlier = week[(d + apart) % 7], week[(d - apart) % 7]
+            if later is not None:
+                wrap = WEEK if d + apart >= 7 else timedelta(0)
+                if later.shift.start_utc + wrap < candidate.shift.end_utc + rest:
+                    return False
+            if earlier is not None:
+                wrap = WEEK if d - apart < 0 else timedelta(0)
+                if candidate.shift.start_utc + wrap < earlier.shift.end_utc + rest:
+                    return False
         return True
-
-    def _index(self, a: int, d: int, candidate: Candidate) -> int:
-        return self.index[a][id(candidate)]
 
     def weeks(self) -> list[list[Candidate]]:
         return [[c for c in week if c is not None] for week in self.week]
-
-
-def _forbidden_pairs(option: AgentOptions) -> set[tuple[tuple[int, int], tuple[int, int]]]:
-    """Pairs of (date, candidate index) that break the agent's rest, either way round."""
-    pairs = set()
-    for d, i, later, clashes in option.clashes:
-        for j in clashes:
-            pairs.add(((d, i), (later, j)))
-            pairs.add(((later, j), (d, i)))
-    return pairs
