@@ -82,16 +82,20 @@ def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int
     rest = timedelta(minutes=option.agent.rules.min_rest_minutes)
     for d, day in enumerate(option.days):
         for later in (d + 1, d + 2):
-            shift_by = WEEK if later >= 7 else timedelta(0)
             for i, candidate in enumerate(day):
-                limit = candidate.shift.end_utc + rest
                 clashes = [
                     j
                     for j, other in enumerate(option.days[later % 7])
-                    if other.shift.start_utc + shift_by < limit
+                    if too_soon(candidate, other, rest, wraps=later >= 7)
                 ]
                 if clashes:
                     yield d, i, later % 7, clashes
+
+
+def too_soon(first: Candidate, then: Candidate, rest: timedelta, wraps: bool = False) -> bool:
+    """Whether ``then`` starts within ``rest`` of the end of ``first``; with ``wraps``,
+    ``then`` is on a date of the next week (the roster repeats weekly)."""
+    return then.shift.start_utc + (WEEK if wraps else timedelta(0)) < first.shift.end_utc + rest
 
 
 # What a part of a problem takes from the whole (``Problem.part``): the service

@@ -20,8 +20,7 @@ from datetime import timedelta
 
 from coverage.shifts import Candidate
 from coverage.solver.model import Serving
-from coverage.solver.problem import Problem
-from coverage.timegrid import WEEK
+from coverage.solver.problem import Problem, too_soon
 
 # Sweeps over the team at most: each sweep tries every trade once; the trades
 # end sooner, when a sweep keeps none.
@@ -157,19 +156,15 @@ class _Trades:
     def _rests(self, a: int, d: int, candidate: Candidate) -> bool:
         """Whether ``candidate`` on date d keeps agent a's rest with their shifts on the
         two dates either side, around the week as the roster repeats (as
-        ``problem.rest_clashes``)."""
+        ``problem.rest_clashes`` checks every pair of candidates)."""
         rest = timedelta(minutes=self.problem.options[a].agent.rules.min_rest_minutes)
         week = self.week[a]
         for apart in (1, 2):
             later, earlier = week[(d + apart) % 7], week[(d - apart) % 7]
-            if later is not None:
-                wrap = WEEK if d + apart >= 7 else timedelta(0)
-                if later.shift.start_utc + wrap < candidate.shift.end_utc + rest:
-                    return False
-            if earlier is not None:
-                wrap = WEEK if d - apart < 0 else timedelta(0)
-                if candidate.shift.start_utc + wrap < earlier.shift.end_utc + rest:
-                    return False
+            if later is not None and too_soon(candidate, later, rest, wraps=d + apart >= 7):
+                return False
+            if earlier is not None and too_soon(earlier, candidate, rest, wraps=d - apart < 0):
+                return False
         return True
 
     def weeks(self) -> list[list[Candidate]]:
