@@ -31,6 +31,15 @@ def starting_at(problem: Problem, a: int, hours: list[int]) -> list[Candidate]:
     return [next(c for c in days[d] if c.start_minute == 60 * hour) for d, hour in enumerate(hours)]
 
 
+def shifts_of(problem: Problem, a: int, shifts: list[tuple[int, int]]) -> list[Candidate]:
+    """Agent a's shifts from Monday on, each as (local start hour, hours)."""
+    days = problem.options[a].days
+    return [
+        next(c for c in days[d] if (c.start_minute, c.minutes) == (60 * hour, 60 * hours))
+        for d, (hour, hours) in enumerate(shifts)
+    ]
+
+
 def weeks_of(problem: Problem, shifts: tuple[Shift, ...]) -> list[list[Candidate]]:
     """Each agent's candidates for the shifts of a roster."""
     times = {(s.agent_id, s.start_utc, s.end_utc) for s in shifts}
@@ -81,6 +90,36 @@ def test_no_trade_is_made_that_would_break_an_agent_s_rest() -> None:
     traded, _ = fewer_start_times(problem, weeks, [{}, {}])
 
     assert traded == weeks
+
+
+def test_shifts_of_unequal_length_are_traded_two_dates_at_once_keeping_both_contracts() -> None:
+    # 6, 8 or 10-hour shifts, three days. Asha (24 h): Monday 09:00 for 6 h,
+    # Tuesday 13:00 for 10 h, Wednesday 09:00 for 8 h; Ravi (26 h): Monday 09:00
+    # for 10 h, Tuesday 09:00 for 6 h, Wednesday 13:00 for 10 h. One start time
+    # beyond the first each. No date's shifts are of equal length and differ in
+    # start, so no one-date trade keeps the hours; trading Monday's and Tuesday's
+    # together does (4 h each way): Asha then starts at 09:00 every day, Ravi at
+    # 09:00 once and at 13:00 twice: 1 start time beyond the first in all.
+    rules = {"days_per_week": 3, "shift_hours": [6, 8, 10], "start_step_minutes": 60}
+    rules |= {"latest_end": "23:00", "min_rest_hours": 10}  # Asha's Tuesday ends at 23:00
+    agents = [
+        agent("asha", "Asia/Kolkata", weekly_hours=24, **rules),
+        agent("ravi", "Asia/Kolkata", weekly_hours=26, **rules),
+    ]
+    problem = Problem.build(scenario(agents, min_agents=0))
+    weeks = [
+        shifts_of(problem, 0, [(9, 6), (13, 10), (9, 8)]),
+        shifts_of(problem, 1, [(9, 10), (9, 6), (13, 10)]),
+    ]
+    validated(problem, weeks)
+    assert term_values(problem, weeks, [{}, {}])[START_TIMES] == 2
+
+    traded, serving = fewer_start_times(problem, weeks, [{}, {}])
+
+    validated(problem, traded)
+    assert term_values(problem, traded, serving)[START_TIMES] == 1
+    assert queues_on(problem, traded, serving) == queues_on(problem, weeks, [{}, {}])
+    assert [(c.start_minute // 60, c.minutes // 60) for c in traded[0]] == [(9, 10), (9, 6), (9, 8)]
 
 
 def test_agents_who_serve_two_queues_trade_each_shift_with_its_queues() -> None:
