@@ -8,7 +8,7 @@ from coverage.models import Queue, Scenario
 from coverage.shifts import Candidate
 from coverage.solver import Problem, Status, solve
 from coverage.solver.activities import activities_of, serve_greedily
-from coverage.solver.model import START_TIMES, queues_on, term_values
+from coverage.solver.model import START_TIMES, Serving, queues_on, term_values
 from coverage.solver.swaps import fewer_start_times
 from coverage.timegrid import Shift
 from coverage.validate import validate_roster
@@ -25,12 +25,6 @@ def two_days_in_kolkata(min_rest_hours: float = 11) -> Problem:
     return Problem.build(scenario(agents, min_agents=0))
 
 
-def starting_at(problem: Problem, a: int, hours: list[int]) -> list[Candidate]:
-    """Agent a's Monday and Tuesday shifts, starting at these local hours."""
-    days = problem.options[a].days
-    return [next(c for c in days[d] if c.start_minute == 60 * hour) for d, hour in enumerate(hours)]
-
-
 def shifts_of(problem: Problem, a: int, shifts: list[tuple[int, int]]) -> list[Candidate]:
     """Agent a's shifts from Monday on, each as (local start hour, hours)."""
     days = problem.options[a].days
@@ -38,6 +32,20 @@ def shifts_of(problem: Problem, a: int, shifts: list[tuple[int, int]]) -> list[C
         next(c for c in days[d] if (c.start_minute, c.minutes) == (60 * hour, 60 * hours))
         for d, (hour, hours) in enumerate(shifts)
     ]
+
+
+def traded_alone(
+    problem: Problem, weeks: list[list[Candidate]]
+) -> tuple[list[list[Candidate]], int, int]:
+    """One-queue weeks traded: the new weeks and the start times beyond the first
+    before and after, both rosters validated and every slot's agents on unchanged."""
+    nobody: Serving = [{} for _ in weeks]
+    validated(problem, weeks)
+    traded, serving = fewer_start_times(problem, weeks, nobody)
+    validated(problem, traded)
+    assert queues_on(problem, traded, serving) == queues_on(problem, weeks, nobody)
+    before, after = (term_values(problem, w, nobody)[START_TIMES] for w in (weeks, traded))
+    return traded, before, after
 
 
 def weeks_of(problem: Problem, shifts: tuple[Shift, ...]) -> list[list[Candidate]]:
@@ -66,15 +74,10 @@ def test_two_agents_with_crossed_start_times_trade_to_one_start_time_each() -> N
     # (or Monday's) leaves each one start time, and the same two people on in
     # every slot.
     problem = two_days_in_kolkata()
-    weeks = [starting_at(problem, 0, [9, 13]), starting_at(problem, 1, [13, 9])]
-    validated(problem, weeks)
-    assert term_values(problem, weeks, [{}, {}])[START_TIMES] == 2
+    weeks = [shifts_of(problem, 0, [(9, 8), (13, 8)]), shifts_of(problem, 1, [(13, 8), (9, 8)])]
+    traded, before, after = traded_alone(problem, weeks)
 
-    traded, serving = fewer_start_times(problem, weeks, [{}, {}])
-
-    validated(problem, traded)
-    assert term_values(problem, traded, serving)[START_TIMES] == 0
-    assert queues_on(problem, traded, serving) == queues_on(problem, weeks, [{}, {}])
+    assert (before, after) == (2, 0)
     assert sorted(c.start_minute for c in traded[0]) in ([540, 540], [780, 780])
 
 
@@ -84,12 +87,11 @@ def test_no_trade_is_made_that_would_break_an_agent_s_rest() -> None:
     # 09:00 after a 22:00 end (11 h); trading Monday would give Asha 14:00-22:00
     # before her 09:00 (11 h). Either would drop a start time; neither is allowed.
     problem = two_days_in_kolkata(min_rest_hours=12)
-    weeks = [starting_at(problem, 0, [13, 9]), starting_at(problem, 1, [14, 13])]
-    validated(problem, weeks)
-
-    traded, _ = fewer_start_times(problem, weeks, [{}, {}])
+    weeks = [shifts_of(problem, 0, [(13, 8), (9, 8)]), shifts_of(problem, 1, [(14, 8), (13, 8)])]
+    traded, before, after = traded_alone(problem, weeks)
 
     assert traded == weeks
+    assert before == after == 2
 
 
 def test_shifts_of_unequal_length_are_traded_two_dates_at_once_keeping_both_contracts() -> None:
@@ -111,14 +113,9 @@ def test_shifts_of_unequal_length_are_traded_two_dates_at_once_keeping_both_cont
         shifts_of(problem, 0, [(9, 6), (13, 10), (9, 8)]),
         shifts_of(problem, 1, [(9, 10), (9, 6), (13, 10)]),
     ]
-    validated(problem, weeks)
-    assert term_values(problem, weeks, [{}, {}])[START_TIMES] == 2
+    traded, before, after = traded_alone(problem, weeks)
 
-    traded, serving = fewer_start_times(problem, weeks, [{}, {}])
-
-    validated(problem, traded)
-    assert term_values(problem, traded, serving)[START_TIMES] == 1
-    assert queues_on(problem, traded, serving) == queues_on(problem, weeks, [{}, {}])
+    assert (before, after) == (2, 1)
     assert [(c.start_minute // 60, c.minutes // 60) for c in traded[0]] == [(9, 10), (9, 6), (9, 8)]
 
 
@@ -141,7 +138,7 @@ def test_agents_who_serve_two_queues_trade_each_shift_with_its_queues() -> None:
         name="two queues", week_start=WEEK_OF_MARCH, agents=tuple(agents), queues=queues
     )
     problem = Problem.build(plan)
-    weeks = [starting_at(problem, 0, [9, 13]), starting_at(problem, 1, [13, 9])]
+    weeks = [shifts_of(problem, 0, [(9, 8), (13, 8)]), shifts_of(problem, 1, [(13, 8), (9, 8)])]
     serving = serve_greedily(problem, weeks)
     assert any(len(set(queues.values())) == 2 for queues in serving)  # someone serves both
     before = term_values(problem, weeks, serving)
