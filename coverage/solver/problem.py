@@ -82,11 +82,15 @@ def rest_clashes(option: AgentOptions) -> Iterator[tuple[int, int, int, list[int
     rest = timedelta(minutes=option.agent.rules.min_rest_minutes)
     for d, day in enumerate(option.days):
         for later in (d + 1, d + 2):
+            shift_by = WEEK if later >= 7 else timedelta(0)
             for i, candidate in enumerate(day):
+                # ``too_soon`` written out: a call per pair of candidates made this
+                # four times slower (benchmarks/README.md, "Trading shifts").
+                limit = candidate.shift.end_utc + rest
                 clashes = [
                     j
                     for j, other in enumerate(option.days[later % 7])
-                    if too_soon(candidate, other, rest, wraps=later >= 7)
+                    if other.shift.start_utc + shift_by < limit
                 ]
                 if clashes:
                     yield d, i, later % 7, clashes
