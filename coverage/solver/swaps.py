@@ -61,11 +61,6 @@ class _Trades:
             by_date = {c.day: c for c in shifts}
             self.week.append([by_date.get(day[0].day) if day else None for day in option.days])
         self.starts = [Counter(c.start_minute for c in shifts) for shifts in chosen]
-        # The candidate an agent has at given UTC times, per local date index.
-        self.at: list[list[dict[tuple[object, object], Candidate]]] = [
-            [{(c.shift.start_utc, c.shift.end_utc): c for c in day} for day in option.days]
-            for option in problem.options
-        ]
         groups: dict[tuple[object, ...], list[int]] = {}
         for a, option in enumerate(problem.options):
             if option.optional or option.published is not None or not chosen[a]:
@@ -78,6 +73,15 @@ class _Trades:
             )
             groups.setdefault(key, []).append(a)
         self.groups = [members for members in groups.values() if len(members) > 1]
+        # The candidate an agent who may trade has at given UTC times, per local date.
+        self.at: dict[int, list[dict[tuple[object, object], Candidate]]] = {
+            a: [
+                {(c.shift.start_utc, c.shift.end_utc): c for c in day}
+                for day in problem.options[a].days
+            ]
+            for members in self.groups
+            for a in members
+        }
         # starting[g][d][minute]: the members of group g who start at that local minute on date d
         self.starting: list[list[dict[int, set[int]]]] = []
         for members in self.groups:
