@@ -25,13 +25,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import channel_scenario, generated_scenario, queued_scenario
+from run import add_one_instance_arguments, one_instance
 
 from coverage.solver import patterns
 from coverage.solver.activities import serve_greedily
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import term_values
-from coverage.solver.problem import Problem
 
 
 class _Clock:
@@ -54,14 +53,10 @@ class _Clock:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("instance", choices=("plain", "queues", "channels"))
-    parser.add_argument("agents", type=int)
-    parser.add_argument("--flexible", action="store_true", help="6-10 h shifts instead of 8 h")
-    parser.add_argument("--seed", type=int, default=0)
+    add_one_instance_arguments(parser)
     parser.add_argument("--pricing-seconds", type=float, default=12.0)
     args = parser.parse_args()
-    make = {"plain": generated_scenario, "queues": queued_scenario, "channels": channel_scenario}
-    problem = Problem.build(make[args.instance](args.agents, args.seed, 30, args.flexible))
+    problem = one_instance(args)
     feasible = check_contracts(problem)
     lp, pricing = _Clock(), _Clock()
     started = time.perf_counter()

@@ -16,21 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import channel_scenario, generated_scenario, queued_scenario
+from run import add_one_instance_arguments, one_instance
 
 from coverage.solver import bound
-from coverage.solver.problem import Problem
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("instance", choices=("plain", "queues", "channels"))
-    parser.add_argument("agents", type=int)
-    parser.add_argument("--flexible", action="store_true", help="6-10 h shifts instead of 8 h")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    make = {"plain": generated_scenario, "queues": queued_scenario, "channels": channel_scenario}
-    problem = Problem.build(make[args.instance](args.agents, args.seed, 30, args.flexible))
+    add_one_instance_arguments(parser)
+    problem = one_instance(parser.parse_args())
     create = bound.pywraplp.Solver.CreateSolver
     for name in ("HiGHS ipm", "GLOP"):
         if name == "GLOP":

@@ -37,13 +37,16 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # The package of this tree is the one measured, also from a git worktree while
 # another checkout is installed (the scripts that import this module share it).
 ROOT = str(Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path[:1]:
     sys.path.insert(0, ROOT)
+
+if TYPE_CHECKING:
+    from coverage.solver.problem import Problem
 
 ZONES = (
     "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Europe/Dublin",
@@ -384,6 +387,22 @@ COLUMNS = (
     ("above_bound", "above"), ("total_seconds", "total s"), ("peak_memory_mb", "peak MB"),
     ("start_times", "starts"), ("engine", "engine"),
 )  # fmt: skip
+
+
+def add_one_instance_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments that name one instance (lp_bound.py, dive.py): see ``one_instance``."""
+    parser.add_argument("instance", choices=("plain", "queues", "channels"))
+    parser.add_argument("agents", type=int)
+    parser.add_argument("--flexible", action="store_true", help="6-10 h shifts instead of 8 h")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def one_instance(args: argparse.Namespace) -> Problem:
+    """The problem of the instance ``add_one_instance_arguments`` named, 30-minute grid."""
+    from coverage.solver.problem import Problem
+
+    make = {"plain": generated_scenario, "queues": queued_scenario, "channels": channel_scenario}
+    return Problem.build(make[args.instance](args.agents, args.seed, 30, args.flexible))
 
 
 def add_instance_options(parser: argparse.ArgumentParser) -> None:
