@@ -139,21 +139,21 @@ def test_a_dive_round_fixes_at_least_one_agent_and_a_tenth_of_the_rest() -> None
 
 
 def test_a_dive_keeps_its_share_while_its_pace_ends_it_in_time() -> None:
-    # 20 agents need 15 rounds; at 1 s a round (1.25 s with the margin) that is
-    # 18.75 s. Before any round is timed the share is kept whatever the time.
-    assert DIVE_ROUND_MARGIN == 1.25
-    assert _share_to_finish(20, DIVE_SHARE, 18.75, 1.0) == DIVE_SHARE
+    # 20 agents need 15 rounds; at 1 s a round (0.8 s with the margin) that is
+    # 12 s. Before any round is timed the share is kept whatever the time.
+    assert DIVE_ROUND_MARGIN == 0.8
+    assert _share_to_finish(20, DIVE_SHARE, 12.0, 1.0) == DIVE_SHARE
     assert _share_to_finish(20, DIVE_SHARE, 0.1, 0.0) == DIVE_SHARE
 
 
 def test_a_dive_short_of_time_fixes_as_many_as_ending_in_time_needs() -> None:
-    # 10 s at 1.25 s a round leaves 8 rounds for 20 agents (15 at 10 %): each
+    # 6.4 s at 0.8 s a round leaves 8 rounds for 20 agents (15 at 10 %): each
     # round fixes 1 - (1/20)^(1/8) of those left, about 31 %; with time for one
     # round or none it fixes them all.
-    share = _share_to_finish(20, DIVE_SHARE, 10.0, 1.0)
+    share = _share_to_finish(20, DIVE_SHARE, 6.4, 1.0)
     assert abs(share - (1 - (1 / 20) ** (1 / 8))) < 1e-12
     assert _rounds_to_fix(20, share) <= 8
-    assert _share_to_finish(20, DIVE_SHARE, 2.0, 1.0) == 1.0
+    assert _share_to_finish(20, DIVE_SHARE, 1.5, 1.0) == 1.0
     assert _share_to_finish(20, DIVE_SHARE, 0.5, 1.0) == 1.0
 
 
