@@ -1,8 +1,8 @@
 """Where the pattern start's time goes: column generation, then the dive round by
-round with no deadline (so at its own pace, ``DIVE_SHARE`` of the agents left per
-round), each round's agents left, master LP objective, seconds in the master LP
-and in pricing, and the columns the master holds. The roster it ends with is
-measured as the plan measures it.
+round with a day to end in, so at its own pace (``DIVE_SHARE`` of the agents left
+per round, a quarter with queues). Per round: agents left, the share fixed, the
+master LP's objective, seconds in the master LP and in pricing, and the columns
+the master holds. The roster it ends with is measured as the plan measures it.
 
     python benchmarks/dive.py plain 200 --flexible --seed 2
     python benchmarks/dive.py queues 200 --seed 1
@@ -65,22 +65,24 @@ def main() -> None:
         search.master.solve = lp.wrap(search.master.solve)  # type: ignore[method-assign]
         search.price = pricing.wrap(search.price)  # type: ignore[method-assign]
         search.price(rounds=10_000, deadline=started + args.pricing_seconds)
-        split = any(len(queues) > 1 for queues in search.master.queues)
-        share = patterns.DIVE_SHARE_WITH_QUEUES if split else patterns.DIVE_SHARE
-        rounds = patterns.PRICING_ROUNDS_WITH_QUEUES if split else patterns.PRICING_ROUNDS_PER_FIX
-        print(f"classes {len(search.classes)}, agents {len(problem.options)}, share {share}")
-        print("seconds | left | master objective | LP s | LP solves | pricing s | columns")
-        while left := sum(search.master.left):
+        print(f"classes {len(search.classes)}, agents {len(problem.options)}")
+        print("seconds | left | share | master objective | LP s | LP solves | pricing s | columns")
+        fix_round = search.fix_round
+
+        def timed_round(share: float) -> None:
+            """The row before each round, then the round."""
             objective = search.master.solver.Objective().Value()
-            columns = search.master.solver.NumVariables()
             print(
-                f"{time.perf_counter() - started:.2f} | {left} | {objective:.2f} | "
-                f"{lp.seconds:.2f} | {lp.calls} | {pricing.seconds - lp.seconds:.2f} | {columns}",
+                f"{time.perf_counter() - started:.2f} | {sum(search.master.left)} | {share:.3f} | "
+                f"{objective:.2f} | {lp.seconds:.2f} | {lp.calls} | "
+                f"{pricing.seconds - lp.seconds:.2f} | {search.master.solver.NumVariables()}",
                 flush=True,
             )
-            search.fix_round(share)
-            if sum(search.master.left):
-                search.price(rounds, deadline=time.perf_counter() + 3600)
+            fix_round(share)
+
+        search.fix_round = timed_round  # type: ignore[method-assign]
+        # A day for the dive: its pace never calls for a larger share than DIVE_SHARE.
+        search.dive(deadline=time.perf_counter() + 86_400)
         chosen = search.weeks()
     total = time.perf_counter() - started
     print(f"dive ended at {total:.2f} s: master LP {lp.seconds:.2f} s in {lp.calls} solves")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from coverage.shifts import Candidate
 from coverage.solver.model import Serving
@@ -74,7 +74,7 @@ class _Trades:
             groups.setdefault(key, []).append(a)
         self.groups = [members for members in groups.values() if len(members) > 1]
         # The candidate an agent who may trade has at given UTC times, per local date.
-        self.at: dict[int, list[dict[tuple[object, object], Candidate]]] = {
+        self.at: dict[int, list[dict[tuple[datetime, datetime], Candidate]]] = {
             a: [
                 {(c.shift.start_utc, c.shift.end_utc): c for c in day}
                 for day in problem.options[a].days
