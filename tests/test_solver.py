@@ -3,6 +3,7 @@
 Every solve goes through the independent validator (``solve_and_validate``).
 """
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,6 +158,25 @@ def test_same_seed_and_one_worker_give_the_same_roster() -> None:
     second = solve(plan, workers=1, seed=3, time_limit=30)
     assert first.status is Status.OPTIMAL
     assert first.roster == second.roster
+
+
+def test_a_small_team_searches_coverage_with_one_worker_and_start_times_with_all() -> None:
+    # Measured on the bundled team (benchmarks/README.md): one worker at the full LP
+    # proves coverage sooner; the tie-breaker keeps the workers asked for.
+    from coverage.solver.model import stages_for
+    from coverage.solver.problem import Problem
+    from coverage.solver.solve import _Search, solver_settings
+
+    plan = scenario([agent("a"), agent("b", "Asia/Manila")])
+    problem = Problem.build(plan)
+    stages = stages_for(problem)
+    search = _Search(
+        problem, solver_settings(plan, workers=2), stages, time.perf_counter(), None, False
+    )
+    coverage, start_times = search._solver(0, last=False), search._solver(1, last=True)
+    assert stages[0] == ("uncovered", "shortfall")
+    assert (coverage.parameters.num_workers, coverage.parameters.linearization_level) == (1, 2)
+    assert start_times.parameters.num_workers == 2
 
 
 def test_shifts_past_the_end_of_the_week_cover_its_start() -> None:

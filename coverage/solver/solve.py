@@ -163,6 +163,12 @@ PATTERNS_FROM_WITH_SEVERAL_LENGTHS = 50  # and when agents serve several queues 
 # from the larger number every stage does (benchmarks/README.md, "Model size").
 ONE_WORKER_TIE_BREAK_FROM = 100
 ONE_WORKER_FROM = 1000
+# Below this many agents the coverage stage searches with one worker at the full
+# LP: on the bundled 40-agent team it proved the optimum in 20-21 s of search
+# where two workers took 39-43 s, and any second subsolver beside it 28-35 s
+# (benchmarks/README.md, "One worker for small teams' coverage"). The tie-breaker
+# keeps every worker: with one it ended at more start times.
+ONE_WORKER_COVERAGE_BELOW = 100
 # Shares of the time limit, counted from the start of the solve: the greedy
 # start places agents until GREEDY_SHARE; the pattern start searches patterns
 # until PATTERN_SHARE and fills the agents its dive left open until
@@ -687,12 +693,14 @@ class _Search:
         solver = cp_model.CpSolver()
         settings = self.settings
         solver.parameters.num_workers = settings.workers
+        agents = len(self.problem.options)
+        if UNCOVERED in self.stages[number] and agents < ONE_WORKER_COVERAGE_BELOW:
+            solver.parameters.num_workers = 1
         solver.parameters.random_seed = settings.seed
         # CP-SAT's own SIGINT handler aborts the process when the search runs outside
         # the main thread; Ctrl-C is handled in ``_run`` instead.
         solver.parameters.catch_sigint_signal = False
         _tune(solver.parameters)
-        agents = len(self.problem.options)
         if agents >= ONE_WORKER_FROM or (number > 0 and agents >= ONE_WORKER_TIE_BREAK_FROM):
             # A second worker holds a second copy of the model: measured on 1000 agents,
             # the tie-breaker stages took the process from 0.6 to 1.65 GB with 2 and
