@@ -126,8 +126,8 @@ def _run(
 
 # Seconds to build the CP-SAT model and load it into the solver, per model term
 # (``model_terms``; measured in benchmarks/README.md, "Model size", with a
-# margin). The model is built only when that leaves at least as long again to
-# search it; otherwise the first roster is the answer.
+# margin). The model is built only when the time left holds that and half as long
+# again to load it into CP-SAT (``builds_in``); otherwise the first roster is the answer.
 SECONDS_PER_TERM = 8e-6
 
 
@@ -191,6 +191,11 @@ TOGETHER_SHARE = 0.8
 # In a later stage (the start-time tie-breaker), the chains take this share of the
 # time left before CP-SAT searches from their roster.
 TOGETHER_STAGE_SHARE = 0.8
+# Hinting the full model again after the chains and loading it into CP-SAT take
+# about this share of the model's build: at 1000 agents with a 10 s limit, 1.0-1.5 s
+# after a build of 3.8-4.2 s, on a slow night. With less time left than that, the
+# stage ends at the chains' roster rather than overrun the limit.
+RELOAD_SHARE_OF_BUILD = 0.5
 # Without the full model, the coverage stage's chains end once they have gained
 # nothing for this share of the time limit, leaving the rest to the tie-breaker
 # (benchmarks/README.md, "Model size").
@@ -375,6 +380,7 @@ class _Search:
         if improves_together(problem):
             self.weights = ranked_weights(stages, term_upper_bounds(problem))
         self.build_seconds = 0.0
+        self.model_seconds = 0.0  # to build the full model and hint it
         self.first_seconds: float | None = None  # when the first complete roster was made
 
     def elapsed(self) -> float:
@@ -406,6 +412,12 @@ class _Search:
         if not self.full_model:
             return 0.0
         return 2 * SECONDS_PER_TERM * model_terms(self.problem)
+
+    def builds_in(self, seconds: float) -> bool:
+        """Whether ``seconds`` hold the full model's estimated build and one load of it
+        into CP-SAT (the build alone, estimated within its margin, once left the
+        stage no time: 1000 agents with a 10 s limit ran 1.6-2.7 s over it)."""
+        return (1 + RELOAD_SHARE_OF_BUILD) * self.build_reserve / 2 <= seconds
 
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
@@ -452,7 +464,7 @@ class _Search:
                 if improves_together(problem):
                     self.take_bound()
                     stop = until(PATTERN_FILL_SHARE if service else TOGETHER_SHARE)
-                    if self.build_reserve / 2 <= limit - self.elapsed():
+                    if self.builds_in(limit - self.elapsed()):
                         # A full model that can still be built keeps its time.
                         stop = min(stop, self.started + limit - self.build_reserve)
                     chosen, serving = self.chains(chosen, serving, 0, stop)
@@ -529,10 +541,10 @@ class _Search:
             if self.complete:
                 self._report_first_roster(self.values)
             return
-        left = self.limit - self.elapsed()
-        if not self.by_work and self.build_reserve / 2 > left:
+        if not self.by_work and not self.builds_in(self.limit - self.elapsed()):
             self.build_seconds = self.elapsed()
             return
+        building = time.perf_counter()
         model = RosterModel(self.problem, stages=self.stages)
         if max_optional is not None:
             model.add_hire_limit(max_optional)
@@ -541,6 +553,7 @@ class _Search:
         model.add_known_bounds(self.known)
         self.values = model.add_hint(chosen, self.serving)
         self.model, self.weights = model, model.weights
+        self.model_seconds = time.perf_counter() - building
         self.build_seconds = self.elapsed()
         if self.complete:
             self._report_first_roster(self.values)
@@ -583,6 +596,10 @@ class _Search:
             # "Neighbourhoods").
             until = time.perf_counter() + TOGETHER_STAGE_SHARE * (self.limit - self.elapsed())
             self.chosen, self.serving = self.chains(self.chosen, self.serving, number, until)
+            reload = RELOAD_SHARE_OF_BUILD * self.model_seconds
+            if not self.interrupted and self.limit - self.elapsed() < reload:
+                self.values = term_values(self.problem, self.chosen, self.serving)
+                return self._end_at_chains(names, last, time.perf_counter() - stage_started)
         if chained or traded:
             model.model.clear_hints()  # type: ignore[no-untyped-call]
             self.values = model.add_hint(self.chosen, self.serving)
@@ -603,15 +620,7 @@ class _Search:
         bound = solver.best_objective_bound if found else None
         seconds = time.perf_counter() - stage_started
         if not found and chained:
-            # CP-SAT found nothing in its share: the stage ends at the chains' roster.
-            reached = stage_value(self.weights, names, self.values)
-            at_least = self._stage_bound(names)
-            outcome = StageOutcome(names, Status.FEASIBLE, reached, at_least, seconds)
-            self.outcomes.append(outcome)
-            self.proven = False
-            if not last:
-                model.hold_stage(names, reached)
-            return True
+            return self._end_at_chains(names, last, seconds)
         self.outcomes.append(StageOutcome(names, status, objective, bound, seconds))
         if not found:
             self.proven = False  # keep the previous stage's roster (or the first one)
@@ -635,6 +644,18 @@ class _Search:
             # can fall just below the whole number it is (1022531.9999999999).
             model.hold_stage(names, stage_value(self.weights, names, self.values))
             _hint_solution(model, solver)
+        return True
+
+    def _end_at_chains(self, names: tuple[str, ...], last: bool, seconds: float) -> bool:
+        """The stage ends, unproven, at the chains' roster: CP-SAT found nothing better
+        in its share, or the time left would not load the model."""
+        reached = stage_value(self.weights, names, self.values)
+        self.outcomes.append(
+            StageOutcome(names, Status.FEASIBLE, reached, self._stage_bound(names), seconds)
+        )
+        self.proven = False
+        if not last and self.model is not None:
+            self.model.hold_stage(names, reached)
         return True
 
     def trade_shifts(self) -> bool:
