@@ -11,6 +11,9 @@ import pytest
 from coverage.errors import InputError
 from coverage.models import AvailabilityWindow
 from coverage.solver import Status, solve
+from coverage.solver.model import stages_for
+from coverage.solver.problem import Problem
+from coverage.solver.solve import _Search, solver_settings
 from tests.conftest import WEEK_OF_MARCH, agent, scenario, solve_and_validate
 
 pytestmark = pytest.mark.usefixtures("either_counting")
@@ -163,10 +166,6 @@ def test_same_seed_and_one_worker_give_the_same_roster() -> None:
 def test_a_small_team_searches_coverage_with_one_worker_and_start_times_with_all() -> None:
     # Measured on the bundled team (benchmarks/README.md): one worker at the full LP
     # proves coverage sooner; the tie-breaker keeps the workers asked for.
-    from coverage.solver.model import stages_for
-    from coverage.solver.problem import Problem
-    from coverage.solver.solve import _Search, solver_settings
-
     plan = scenario([agent("a"), agent("b", "Asia/Manila")])
     problem = Problem.build(plan)
     stages = stages_for(problem)

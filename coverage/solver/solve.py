@@ -406,18 +406,21 @@ class _Search:
         self.bounds.update(self.known)
 
     @functools.cached_property
+    def estimated_build(self) -> float:
+        """Seconds the full model is expected to take to build (none when the chains
+        alone run the stages)."""
+        return SECONDS_PER_TERM * model_terms(self.problem) if self.full_model else 0.0
+
+    @property
     def build_reserve(self) -> float:
-        """Seconds to keep for building the full model and searching it as long again
-        (none when the chains alone run the stages)."""
-        if not self.full_model:
-            return 0.0
-        return 2 * SECONDS_PER_TERM * model_terms(self.problem)
+        """Seconds to keep for building the full model and searching it as long again."""
+        return 2 * self.estimated_build
 
     def builds_in(self, seconds: float) -> bool:
         """Whether ``seconds`` hold the full model's estimated build and one load of it
         into CP-SAT (the build alone, estimated within its margin, once left the
         stage no time: 1000 agents with a 10 s limit ran 1.6-2.7 s over it)."""
-        return (1 + RELOAD_SHARE_OF_BUILD) * self.build_reserve / 2 <= seconds
+        return (1 + RELOAD_SHARE_OF_BUILD) * self.estimated_build <= seconds
 
     def first_roster(
         self, start_roster: Sequence[Shift], feasible: list[list[Candidate]]
