@@ -9,9 +9,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from coverage.models import Scenario
+from coverage.models import Scenario, Staffing
 from coverage.solver import Problem, Status, solve
-from coverage.solver.activities import serve_greedily
+from coverage.solver.activities import activities_of, serve_greedily
+from coverage.solver.bound import classes_of
 from coverage.solver.contracts import check_contracts
 from coverage.solver.model import RosterModel
 from coverage.solver.patterns import (
@@ -27,6 +28,7 @@ from coverage.solver.start import ALWAYS_PLACED
 from coverage.timegrid import Shift
 from coverage.validate import Validation, validate_roster
 from tests.conftest import WEEK_OF_OCTOBER, agent, scenario
+from tests.test_queues import at, one_day_agent, queue, team
 
 
 def start_and_validate(
@@ -36,10 +38,12 @@ def start_and_validate(
     weeks = pattern_start(problem, seconds, check_contracts(problem))
     assert weeks is not None
     roster = tuple(c.shift for week in weeks for c in week)
-    validation = validate_roster(plan, roster)
+    serving = serve_greedily(problem, weeks)
+    activities = activities_of(problem, weeks, serving)
+    validation = validate_roster(plan, roster, activities=activities)
     assert validation.ok, validation.violations
     # The start is a hint for the full model; its terms must agree with the validator.
-    hinted = RosterModel(problem).add_hint(weeks, serve_greedily(problem, weeks))
+    hinted = RosterModel(problem).add_hint(weeks, serving)
     shortfall = validation.coverage.totals()["shortfall_agent_hours"]
     assert hinted["shortfall"] * problem.step_minutes / 60 == shortfall
     return problem, roster, validation
@@ -189,3 +193,43 @@ def test_the_master_re_solved_after_a_fix_is_at_the_optimum_of_one_solved_afresh
     assert fresh.solve() is not None
     assert 0 < before < after
     assert abs(fresh.solver.Objective().Value() - after) < 1e-6
+
+
+def test_a_queue_s_closed_hours_add_no_rows_to_the_master_and_are_worth_nothing() -> None:
+    # Two agents who speak English and German, each one 8-hour shift on Monday
+    # (09:00-17:00 UTC at the latest). English needs one agent 09:00-17:00 and
+    # German one 09:00-13:00, nobody otherwise. Outside those hours the master has
+    # no row for either queue; the class has a capacity row to share out only
+    # while both are open, covers English directly 13:00-17:00, and one more agent
+    # on when both are closed is worth nothing. The start puts both on Monday
+    # 09:00-17:00: nothing short.
+    def german_morning(start: datetime) -> int:
+        return 1 if start.weekday() == 0 and 9 <= start.hour < 13 else 0
+
+    plan = team(
+        [one_day_agent(a, skills=("en", "de")) for a in ("a", "b")],
+        [queue("en"), queue("de", german_morning)],
+        staffing=Staffing(min_agents=0),
+    )
+    problem = Problem.build(plan)
+    master = _Master(problem, classes_of(problem))
+    open_in = [
+        {t for t in range(problem.slots) if problem.queue_guide[q][t] or problem.queue_floor[q][t]}
+        for q in range(2)
+    ]
+    english, german = open_in
+    assert german and german < english < set(range(problem.slots))
+    for q in range(2):
+        assert {t for t, rows in enumerate(master.rows[q]) if rows} == open_in[q]
+    assert set(master.capacity[0]) == german
+    assert master.direct[0] == dict.fromkeys(english - german, 0)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        patterns = _Patterns(problem, check_contracts(problem), pool)
+        assert patterns.price(rounds=10_000, deadline=math.inf)
+        duals = patterns.master.solve()
+        assert duals is not None
+        (prices,), _ = duals
+        assert all(prices[t] == 0 for t in range(problem.slots) if t not in english)
+    _, roster, validation = start_and_validate(plan)
+    assert [(s.start_utc, s.end_utc) for s in roster] == [(at(9), at(17))] * 2
+    assert validation.coverage.totals()["shortfall_agent_hours"] == 0

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
 from coverage.models import Forecast, Queue, Scenario, Staffing
 from coverage.requirements import build_requirements, opening_spans
 from coverage.solver import Problem
+from coverage.solver.model import RosterModel
 from coverage.timegrid import Activity, Shift
 from coverage.validate import validate_roster
 from tests.conftest import WEEK_OF_MARCH, agent, hourly_forecast, solve_and_validate
@@ -180,6 +182,37 @@ def test_the_shortest_block_keeps_an_agent_on_a_queue_past_its_need() -> None:
         ]
         assert validation.coverage.totals()["shortfall_agent_hours"] == short
         assert validation.coverage.totals()["uncovered_hours"] == 0
+
+
+def test_the_full_model_s_hint_sets_every_variable_queue_changes_included() -> None:
+    # The agent of the test above with 60-minute blocks, hinted German 09:00-10:00
+    # and English after. A hint CP-SAT has to complete can take it longer than a
+    # plan's seconds (60 agents on six queues found no roster at all), so every
+    # variable is hinted, and held at the hint the model is feasible.
+    both = one_day_agent("a", ("en", "de"))
+    plan = team(
+        [both.replace(rules=both.rules.replace(min_activity_minutes=60))],
+        [queue("en", staffing=Staffing(min_agents=0)), queue("de", hours="Mon 09:00-09:30")],
+        interval_minutes=30,
+    )
+    problem = Problem.build(plan)
+    (monday,) = [c for day in problem.options[0].days for c in day if c.shift.start_utc == at(9)]
+    slots = problem.slots_of(monday)
+    names = [q.name for q in problem.requirements.queues]
+    serving = [
+        {t % problem.slots: names.index("de" if t < slots.start + 2 else "en") for t in slots}
+    ]
+    model = RosterModel(problem)
+    model.add_hint([[monday]], serving)
+    proto = model.model.proto
+    hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    assert [v.name for i, v in enumerate(proto.variables) if i not in hint] == []
+    changes = [t for t, var in model.switch[0].items() if hint[var.index]]
+    assert changes == [(slots.start + 2) % problem.slots]  # English from 10:00
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(model.model) == cp_model.OPTIMAL
 
 
 def test_agents_serve_only_the_queues_they_have_the_skill_for() -> None:

@@ -291,6 +291,8 @@ class RosterModel:
         self.serve: list[dict[tuple[int, int], cp_model.IntVar]] = [{} for _ in problem.options]
         # Agents serving queue q in slot t (0 where none of the model's agents can).
         self.on: dict[tuple[int, int], cp_model.IntVar | int] = {}
+        # switch[a][t]: agent a changes queue at the start of slot t (``add_min_activity``)
+        self.switch: list[dict[int, cp_model.IntVar]] = [{} for _ in problem.options]
         # single[q][t]: agents who serve only queue q, on in slot t (see ``add_coverage``)
         self.single: dict[int, dict[int, cp_model.IntVar]] = {}
         self.missing: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -376,6 +378,14 @@ class RosterModel:
                 self.model.add_hint(self.hired[a], bool(shifts[a]))
             for (q, t), var in self.serve[a].items():
                 self.model.add_hint(var, serving[a].get(t) == q)
+            if self.switch[a]:
+                # Unhinted, CP-SAT could not complete the hint in seconds on the
+                # queues instances, and its search found no roster at all.
+                begins = {self.problem.slots_of(c).start % self.problem.slots for c in shifts[a]}
+                for t, var in self.switch[a].items():
+                    before = serving[a].get((t - 1) % self.problem.slots)
+                    changes = t not in begins and before is not None
+                    self.model.add_hint(var, changes and serving[a].get(t) not in (None, before))
         for (a, d), var in self.other_queues.items():
             self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
         for (q, t), count in self.on.items():
@@ -658,6 +668,7 @@ class RosterModel:
                 ending.setdefault(covered.stop % slots, []).append(var)
         worked = sorted({t for _, t in serve})
         switch = {t: model.new_bool_var(f"switch[{a},{t}]") for t in worked}
+        self.switch[a] = switch
         for t in worked:
             before = (t - 1) % slots
             for q in queues:

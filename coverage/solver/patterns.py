@@ -93,11 +93,12 @@ class _Master:
     Each queue has, per slot, rows that the agents on it enter: a floor row and
     a demand row (agents short of the guide), and under the service objective,
     in place of the demand row, one row per segment of the lower convex hull of
-    the slot's late-contacts table (as in the aggregate bound). A class that
-    serves one queue covers that queue's rows directly; a class that serves
-    several has a capacity row per slot it can work (its agents on, from its
-    patterns and its fixed agents) which ``split`` variables share out between
-    its queues, as in the aggregate bound.
+    the slot's late-contacts table (as in the aggregate bound); a slot where the
+    queue needs nobody has none. In a slot where one of its queues is open, a
+    class covers that queue's rows directly; where several are, it has a
+    capacity row (its agents on, from its patterns and its fixed agents) which
+    ``split`` variables share out between those queues, as in the aggregate
+    bound.
     """
 
     def __init__(self, problem: Problem, classes: list[list[int]]) -> None:
@@ -124,15 +125,21 @@ class _Master:
             for t, (required, floor) in enumerate(
                 zip(problem.queue_guide[q], problem.queue_floor[q], strict=True)
             ):
-                missing = solver.NumVar(0, math.inf, "")
-                objective.SetCoefficient(missing, priority * floor_weight)
-                slot = [(solver.Add(missing >= floor, f"floor[{q},{t}]"), 1.0, float(floor))]
+                # A row nobody can be short of is left out (a queue's closed hours): it
+                # would only slow the simplex, and price those hours by a degenerate dual.
+                slot = []
+                if floor > 0:
+                    missing = solver.NumVar(0, math.inf, "")
+                    objective.SetCoefficient(missing, priority * floor_weight)
+                    slot.append(
+                        (solver.Add(missing >= floor, f"floor[{q},{t}]"), 1.0, float(floor))
+                    )
                 table = tables.get((q, t))
-                if table is None:
+                if table is None and required > 0:
                     short = solver.NumVar(0, math.inf, "")
                     objective.SetCoefficient(short, priority * unit[q])
                     slot.append((solver.Add(short >= required, f"demand[{q},{t}]"), 1.0, required))
-                else:
+                elif table is not None and any(table):
                     late = solver.NumVar(0, math.inf, "")
                     objective.SetCoefficient(late, priority)
                     for n0, n1 in hull_segments(table):
@@ -148,26 +155,33 @@ class _Master:
             solver.Add(solver.Sum([]) == n, f"class[{k}]") for k, n in enumerate(self.left)
         ]
         self.queues = [problem.options[members[0]].queues for members in classes]
-        # capacity[k][t] for classes that serve several queues
+        # Per class and slot it can work: the one open queue it covers directly
+        # (``direct``), or the capacity row shared out between several (``capacity``).
+        self.direct: list[dict[int, int]] = []
         self.capacity: list[dict[int, pywraplp.Constraint]] = []
         for k, members in enumerate(classes):
+            option = problem.options[members[0]]
+            worked = {
+                t % problem.slots
+                for day in option.days
+                for candidate in day
+                for t in problem.slots_of(candidate)
+            }
+            direct: dict[int, int] = {}
             capacity: dict[int, pywraplp.Constraint] = {}
-            if len(self.queues[k]) > 1:
-                option = problem.options[members[0]]
-                worked = {
-                    t % problem.slots
-                    for day in option.days
-                    for candidate in day
-                    for t in problem.slots_of(candidate)
-                }
-                for t in sorted(worked):
+            for t in sorted(worked):
+                open_queues = [q for q in self.queues[k] if self.rows[q][t]]
+                if len(open_queues) == 1:
+                    direct[t] = open_queues[0]
+                elif open_queues:
                     row = solver.Add(solver.Sum([]) <= 0, f"capacity[{k},{t}]")
-                    for q in self.queues[k]:
+                    for q in open_queues:
                         split = solver.NumVar(0, math.inf, "")
                         row.SetCoefficient(split, 1)
                         for entered, coefficient, _ in self.rows[q][t]:
                             entered.SetCoefficient(split, coefficient)
                     capacity[t] = row
+            self.direct.append(direct)
             self.capacity.append(capacity)
         # patterns[k][week] = (agents of class k working it, slots it covers)
         self.patterns: list[dict[Pattern, tuple[pywraplp.Variable, Counter[int]]]] = [
@@ -180,14 +194,13 @@ class _Master:
     def add(self, k: int, week: Pattern, cover: Counter[int]) -> None:
         count = self.solver.NumVar(0, math.inf, "")
         self.members[k].SetCoefficient(count, 1)
-        if len(self.queues[k]) > 1:
-            for t, n in cover.items():
-                self.capacity[k][t].SetCoefficient(count, -n)
-        else:
-            (q,) = self.queues[k]
-            for t, n in cover.items():
-                for row, coefficient, _ in self.rows[q][t]:
+        direct, capacity = self.direct[k], self.capacity[k]
+        for t, n in cover.items():
+            if t in direct:
+                for row, coefficient, _ in self.rows[direct[t]][t]:
                     row.SetCoefficient(count, coefficient * n)
+            elif t in capacity:
+                capacity[t].SetCoefficient(count, -n)
         self.patterns[k][week] = (count, cover)
 
     def solve(self) -> tuple[list[list[float]], list[float]] | None:
@@ -208,14 +221,13 @@ class _Master:
             [sum(c * row.dual_value() for row, c, _ in slot) for slot in rows] for rows in self.rows
         ]
         prices = []
-        for k, queues in enumerate(self.queues):
-            if len(queues) > 1:
-                row = [0.0] * slots
-                for t, capacity in self.capacity[k].items():
-                    row[t] = -capacity.dual_value()
-                prices.append(row)
-            else:
-                prices.append(per_queue[queues[0]])
+        for direct, capacity in zip(self.direct, self.capacity, strict=True):
+            row = [0.0] * slots
+            for t, q in direct.items():
+                row[t] = per_queue[q][t]
+            for t, shared in capacity.items():
+                row[t] = -shared.dual_value()
+            prices.append(row)
         return prices, [row.dual_value() for row in self.members]
 
     def values(self) -> list[tuple[float, int, Pattern]]:
@@ -232,16 +244,16 @@ class _Master:
         self.fixed_since_solve = True
         self.left[k] -= n
         self.members[k].SetBounds(self.left[k], self.left[k])
-        if len(self.queues[k]) > 1:
-            for t, count in cover.items():
-                self.on_class[k][t] += n * count
-                self.capacity[k][t].SetUb(self.on_class[k][t])
-            return
-        (q,) = self.queues[k]
+        direct, capacity = self.direct[k], self.capacity[k]
         for t, count in cover.items():
-            self.on[q][t] += n * count
-            for row, coefficient, rhs in self.rows[q][t]:
-                row.SetLb(rhs - coefficient * self.on[q][t])
+            if t in direct:
+                q = direct[t]
+                self.on[q][t] += n * count
+                for row, coefficient, rhs in self.rows[q][t]:
+                    row.SetLb(rhs - coefficient * self.on[q][t])
+            elif t in capacity:
+                self.on_class[k][t] += n * count
+                capacity[t].SetUb(self.on_class[k][t])
 
 
 class _Patterns:
