@@ -378,14 +378,7 @@ class RosterModel:
                 self.model.add_hint(self.hired[a], bool(shifts[a]))
             for (q, t), var in self.serve[a].items():
                 self.model.add_hint(var, serving[a].get(t) == q)
-            if self.switch[a]:
-                # Unhinted, CP-SAT could not complete the hint in seconds on the
-                # queues instances, and its search found no roster at all.
-                begins = {self.problem.slots_of(c).start % self.problem.slots for c in shifts[a]}
-                for t, var in self.switch[a].items():
-                    before = serving[a].get((t - 1) % self.problem.slots)
-                    changes = t not in begins and before is not None
-                    self.model.add_hint(var, changes and serving[a].get(t) not in (None, before))
+            self._hint_switches(a, shifts[a], serving[a])
         for (a, d), var in self.other_queues.items():
             self.model.add_hint(var, self._other_queues(a, d, shifts[a], serving[a]))
         for (q, t), count in self.on.items():
@@ -410,6 +403,17 @@ class RosterModel:
             self._hint_email(flow, on[flow.queue])
         values = term_values(problem, shifts, serving, on)
         return {name: value for name, value in values.items() if name in self.terms}
+
+    def _hint_switches(self, a: int, shifts: list[Candidate], serving: dict[int, int]) -> None:
+        """Agent a's queue changes as the roster makes them: inside a shift, a slot on
+        another queue than the one before. (Left unhinted, CP-SAT could not complete
+        the hint within a plan's seconds on ``multilingual`` and found no roster.)"""
+        slots = self.problem.slots
+        begins = {self.problem.slots_of(c).start % slots for c in shifts}
+        for t, var in self.switch[a].items():
+            now = serving.get(t)
+            changes = t not in begins and now is not None and now != serving.get((t - 1) % slots)
+            self.model.add_hint(var, changes)
 
     def _other_queues(
         self, a: int, d: int, shifts: list[Candidate], serving: dict[int, int]
